@@ -1,0 +1,192 @@
+#include "blkdev.h"
+
+#include <blkid/blkid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define SYS_BLOCK "/sys/class/block"
+
+static int read_sysfs(const char *name, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYS_BLOCK "/%s/%s", name, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+static bool skipped_name(const char *name)
+{
+	static const char *const prefixes[] = { "loop", "ram", "zram", "dm-", NULL };
+
+	for (int i = 0; prefixes[i]; i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static void copy_value(blkid_probe pr, const char *key, char *out, size_t len)
+{
+	const char *value = NULL;
+
+	if (blkid_probe_lookup_value(pr, key, &value, NULL) == 0 && value)
+		snprintf(out, len, "%s", value);
+}
+
+int blkdev_probe(const char *path, struct blkdev *dev)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(path);
+	int rc;
+
+	if (!pr)
+		return errno ? -errno : -EIO;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
+						      BLKID_SUBLKS_UUID);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	rc = blkid_do_safeprobe(pr);
+	if (rc == 0) {
+		copy_value(pr, "TYPE", dev->fstype, sizeof(dev->fstype));
+		copy_value(pr, "LABEL", dev->label, sizeof(dev->label));
+		copy_value(pr, "UUID", dev->uuid, sizeof(dev->uuid));
+		copy_value(pr, "PART_ENTRY_NAME", dev->part_name, sizeof(dev->part_name));
+	}
+	blkid_free_probe(pr);
+	/* rc 1: nothing found, -2: ambiguous signatures; both mean "no filesystem". */
+	dev->probed = true;
+	return 0;
+}
+
+int blkdev_ensure_node(const struct blkdev *dev)
+{
+	struct stat st;
+
+	if (stat(dev->node, &st) == 0)
+		return S_ISBLK(st.st_mode) && st.st_rdev == dev->devno ? 0 : -EEXIST;
+	if (errno != ENOENT)
+		return -errno;
+	if (mknod(dev->node, S_IFBLK | 0600, dev->devno) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void fill_disk_info(struct blkdev *dev)
+{
+	char path[PATH_MAX], target[PATH_MAX], buf[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), SYS_BLOCK "/%s", dev->name);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	if (dev->is_partition) {
+		/* .../block/sda/sda1: the parent directory names the disk. */
+		char *slash = strrchr(target, '/');
+
+		if (slash) {
+			*slash = '\0';
+			slash = strrchr(target, '/');
+			if (slash)
+				snprintf(dev->disk, sizeof(dev->disk), "%s", slash + 1);
+		}
+	}
+	if (strstr(target, "/usb"))
+		dev->removable = true;
+	if (read_sysfs(dev->disk, "removable", buf, sizeof(buf)) == 0 && buf[0] == '1')
+		dev->removable = true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct blkdev *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+int blkdev_scan(struct blkdev_list *list)
+{
+	DIR *dir = opendir(SYS_BLOCK);
+	struct dirent *de;
+	size_t cap = 0;
+
+	list->devs = NULL;
+	list->count = 0;
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		struct blkdev *dev;
+		char buf[64];
+		unsigned int maj, min;
+
+		if (de->d_name[0] == '.' || skipped_name(de->d_name))
+			continue;
+		if (list->count == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			struct blkdev *grown = realloc(list->devs, ncap * sizeof(*grown));
+
+			if (!grown) {
+				closedir(dir);
+				blkdev_list_free(list);
+				return -ENOMEM;
+			}
+			list->devs = grown;
+			cap = ncap;
+		}
+		dev = &list->devs[list->count];
+		memset(dev, 0, sizeof(*dev));
+		snprintf(dev->name, sizeof(dev->name), "%s", de->d_name);
+		snprintf(dev->node, sizeof(dev->node), "/dev/%s", de->d_name);
+		snprintf(dev->disk, sizeof(dev->disk), "%s", de->d_name);
+		if (read_sysfs(dev->name, "dev", buf, sizeof(buf)) < 0 ||
+		    sscanf(buf, "%u:%u", &maj, &min) != 2)
+			continue;
+		dev->devno = makedev(maj, min);
+		if (read_sysfs(dev->name, "size", buf, sizeof(buf)) == 0)
+			dev->size = strtoull(buf, NULL, 10) * 512ULL;
+		dev->is_partition = read_sysfs(dev->name, "partition", buf, sizeof(buf)) == 0;
+		fill_disk_info(dev);
+		list->count++;
+	}
+	closedir(dir);
+	qsort(list->devs, list->count, sizeof(*list->devs), by_name);
+
+	for (size_t i = 0; i < list->count; i++) {
+		struct blkdev *dev = &list->devs[i];
+
+		for (size_t j = 0; j < list->count; j++)
+			if (list->devs[j].is_partition && strcmp(list->devs[j].disk, dev->name) == 0)
+				dev->has_partitions = true;
+		if (dev->size == 0 || blkdev_ensure_node(dev) < 0)
+			continue;
+		blkdev_probe(dev->node, dev);
+	}
+	return 0;
+}
+
+void blkdev_list_free(struct blkdev_list *list)
+{
+	free(list->devs);
+	list->devs = NULL;
+	list->count = 0;
+}

@@ -1,0 +1,42 @@
+/* Block devices from /sys/class/block, probed with libblkid. */
+#ifndef VTOY_BLKDEV_H
+#define VTOY_BLKDEV_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define BLKDEV_PATH_MAX 272 /* /dev/ + a kernel device name */
+
+struct blkdev {
+	char name[256];     /* sda1 */
+	char node[BLKDEV_PATH_MAX];    /* /dev/sda1 */
+	char disk[256];     /* sda: the whole disk this belongs to */
+	dev_t devno;
+	unsigned long long size; /* bytes */
+	bool is_partition;
+	bool has_partitions;
+	bool removable;     /* removable media flag, or on a USB bus */
+	bool probed;        /* libblkid answered */
+	char fstype[32];    /* TYPE, "" when none found */
+	char label[128];    /* LABEL */
+	char uuid[64];      /* UUID */
+	char part_name[128];/* PART_ENTRY_NAME (GPT partition name) */
+};
+
+struct blkdev_list {
+	struct blkdev *devs;
+	size_t count;
+};
+
+/* Lists and probes every block device except loop, ram, zram and
+ * device-mapper devices, sorted by name. Returns 0 or -errno. */
+int blkdev_scan(struct blkdev_list *list);
+void blkdev_list_free(struct blkdev_list *list);
+
+/* Probes one device or image file (filesystem type, label, uuid). */
+int blkdev_probe(const char *path, struct blkdev *dev);
+
+/* Makes sure /dev/NAME exists for dev (mknod when devtmpfs lacks it). */
+int blkdev_ensure_node(const struct blkdev *dev);
+
+#endif

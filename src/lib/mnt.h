@@ -1,0 +1,21 @@
+/* Mount helpers over mount(2). All return 0 or -errno. */
+#ifndef VTOY_MNT_H
+#define VTOY_MNT_H
+
+#include <sys/types.h>
+
+int mkdir_p(const char *path, mode_t mode);
+
+/* Creates target and mounts. */
+int mount_at(const char *source, const char *target, const char *fstype, unsigned long flags,
+	     const char *data);
+
+/* Read-only probe mount that never writes to the device: journals are not
+ * replayed (ext3/4 noload, xfs norecovery, btrfs nologreplay), so a
+ * hibernated or unclean foreign filesystem is left exactly as it was. */
+int mount_probe_ro(const char *source, const char *target, const char *fstype);
+
+/* True for filesystem types the kernel may mount as a data partition. */
+int fstype_mountable(const char *fstype);
+
+#endif

@@ -1,0 +1,85 @@
+#include "uevent.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int uevent_open(void)
+{
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1, /* the kernel's own broadcast group */
+	};
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static int is_block_event(const char *buf, size_t len)
+{
+	int block = 0, wanted_action = 0;
+
+	for (size_t off = 0; off < len; off += strlen(buf + off) + 1) {
+		const char *field = buf + off;
+
+		if (strcmp(field, "SUBSYSTEM=block") == 0)
+			block = 1;
+		else if (strcmp(field, "ACTION=add") == 0 || strcmp(field, "ACTION=change") == 0)
+			wanted_action = 1;
+	}
+	return block && wanted_action;
+}
+
+int uevent_wait_block(int fd, long long deadline_ms)
+{
+	char buf[8192];
+
+	for (;;) {
+		long long left = deadline_ms - monotonic_ms();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int rc;
+
+		if (left <= 0)
+			return 0;
+		rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+		if (rc <= 0)
+			continue;
+		while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+			buf[n] = '\0';
+			if (is_block_event(buf, n)) {
+				/* Drain the rest: one rescan covers them all. */
+				while (recv(fd, buf, sizeof(buf), 0) > 0)
+					;
+				return 1;
+			}
+		}
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+			return -errno;
+		if (n < 0 && errno == ENOBUFS)
+			return 1; /* events were lost: rescan to be safe */
+	}
+}

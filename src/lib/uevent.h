@@ -1,0 +1,15 @@
+/* Waiting for block devices on kernel uevents (NETLINK_KOBJECT_UEVENT), the
+ * way nlplug-findfs does: open the socket, scan, and rescan on each event,
+ * until found or a deadline passes. No udev needed. */
+#ifndef VTOY_UEVENT_H
+#define VTOY_UEVENT_H
+
+long long monotonic_ms(void);
+
+/* Returns a socket fd or -errno. */
+int uevent_open(void);
+/* Waits for a block add/change event. Returns 1 on an event, 0 when the
+ * deadline (monotonic_ms() clock) passed, -errno on error. */
+int uevent_wait_block(int fd, long long deadline_ms);
+
+#endif
