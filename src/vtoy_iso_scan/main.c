@@ -1,0 +1,70 @@
+/* vtoy-iso-scan: find the live medium and mount its root images. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iso_scan.h"
+#include "log.h"
+#include "mnt.h"
+#include "paths.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vtoy-iso-scan [--run-dir DIR] [--cmdline FILE]\n"
+		"\n"
+		"Finds the live medium named on the kernel command line, loop-mounts it\n"
+		"read-only and mounts the root images inside it. Run from an initramfs.\n"
+		"\n"
+		"Kernel command-line options read:\n"
+		"  iso-scan/filename=/PATH.iso  the ISO file, searched on every partition\n"
+		"  findiso=/PATH.iso            the same (Debian live-boot's name)\n"
+		"  live-media-path=DIR          image directory in the ISO (default casper/, then live/)\n"
+		"  rootdelay=S, live-media-timeout=S  how long to wait for the device (default 30)\n"
+		"  vtoy.debug                   log more\n"
+		"\n"
+		"Options:\n"
+		"  --run-dir DIR   where mounts and reports go (default " VTOY_RUN_DIR ")\n"
+		"  --cmdline FILE  read the command line from FILE (default /proc/cmdline)\n"
+		"  -h, --help      show this help\n"
+		"  -V, --version   show the version\n"
+		"\n"
+		"Writes DIR/" VTOY_MEDIUM_ENV " for vtoy-persist and logs to DIR/log and /dev/kmsg.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct iso_scan_opts opts = { .run_dir = VTOY_RUN_DIR, .cmdline_path = "/proc/cmdline" };
+	enum iso_scan_step step;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': opts.run_dir = optarg; break;
+		case 'c': opts.cmdline_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("vtoy-iso-scan " VTOY_VERSION "\n"); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	mkdir_p(opts.run_dir, 0755);
+	log_init("vtoy-iso-scan", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
+	step = iso_scan_run(&opts, &err);
+	if (step != ISO_SCAN_OK) {
+		log_err("failed while %s: %s", iso_scan_step_name(step), strerror(-err));
+		return 1;
+	}
+	return 0;
+}
