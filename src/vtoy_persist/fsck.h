@@ -1,0 +1,18 @@
+/* Running e2fsck -p on a store before it is mounted read-write. */
+#ifndef VTOY_FSCK_H
+#define VTOY_FSCK_H
+
+enum fsck_result {
+	FSCK_CLEAN,     /* exit 0 */
+	FSCK_REPAIRED,  /* exit 1 or 2: errors fixed */
+	FSCK_FAILED,    /* errors left, or e2fsck could not run: do not write */
+};
+
+const char *fsck_result_name(enum fsck_result r);
+
+/* Runs e2fsck_path -p device, logging each line of its output and keeping
+ * it in log_path. *status gets the exit status (-1 if it did not run). */
+enum fsck_result fsck_run(const char *e2fsck_path, const char *device, const char *log_path,
+			  int *status);
+
+#endif

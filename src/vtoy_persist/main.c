@@ -1,0 +1,88 @@
+/* vtoy-persist: build the root overlay, persistent when asked. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mnt.h"
+#include "paths.h"
+#include "persist.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: vtoy-persist [--root DIR] [--run-dir DIR] [--cmdline FILE] [--e2fsck PATH]\n"
+		"       vtoy-persist status [--log] [--run-dir DIR]\n"
+		"\n"
+		"Finds the persistence store, checks it with e2fsck and mounts the root\n"
+		"overlay at DIR (default /root), over the images vtoy-iso-scan mounted.\n"
+		"Without persistence, or when the store is unusable, the overlay's upper\n"
+		"layer is a tmpfs and a warning says so. 'status' prints what was decided.\n"
+		"\n"
+		"Kernel command-line options read:\n"
+		"  persistent          use a store labelled writable (else casper-rw): an ext2/3/4\n"
+		"                      partition, or an image file (LABEL, LABEL.img or *.dat)\n"
+		"  nopersistent        never use a store (wins over persistent)\n"
+		"  persistent-path=P   directory of store image files in a partition (default /)\n"
+		"  overlay-size=SIZE   size of the tmpfs upper layer (tmpfs size=, e.g. 50%%)\n"
+		"  vtoy.debug          log more\n"
+		"\n"
+		"Options:\n"
+		"  --root DIR      mount point of the new root (default /root)\n"
+		"  --run-dir DIR   reports and mounts (default " VTOY_RUN_DIR ")\n"
+		"  --cmdline FILE  read the command line from FILE (default /proc/cmdline)\n"
+		"  --e2fsck PATH   the e2fsck to run (default /sbin/e2fsck)\n"
+		"  --log           with status: print the whole log\n"
+		"  -h, --help      show this help\n"
+		"  -V, --version   show the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'R' },
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "e2fsck", required_argument, NULL, 'e' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct persist_opts opts = {
+		.run_dir = VTOY_RUN_DIR,
+		.root = "/root",
+		.cmdline_path = "/proc/cmdline",
+		.e2fsck = "/sbin/e2fsck",
+	};
+	enum persist_step step;
+	int c, err, show_log = 0;
+
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'R': opts.root = optarg; break;
+		case 'r': opts.run_dir = optarg; break;
+		case 'c': opts.cmdline_path = optarg; break;
+		case 'e': opts.e2fsck = optarg; break;
+		case 'l': show_log = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("vtoy-persist " VTOY_VERSION "\n"); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "status") == 0 && optind + 1 == argc)
+		return persist_status(opts.run_dir, show_log);
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	mkdir_p(opts.run_dir, 0755);
+	log_init("vtoy-persist", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
+	step = persist_run(&opts, &err);
+	if (step != PERSIST_OK) {
+		log_err("failed while %s: %s", persist_step_name(step), strerror(-err));
+		return 1;
+	}
+	return 0;
+}

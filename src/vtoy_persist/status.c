@@ -1,0 +1,62 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kvlist.h"
+#include "paths.h"
+#include "persist.h"
+
+static const char *get(const struct kvlist *kv, const char *key)
+{
+	const char *value = kvlist_get(kv, key);
+
+	return value && *value ? value : "-";
+}
+
+int persist_status(const char *run_dir, int show_log)
+{
+	struct kvlist medium = { 0 }, persist = { 0 };
+	char path[PATH_MAX], line[1200];
+	int have_medium, have_persist;
+	FILE *log;
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_MEDIUM_ENV);
+	have_medium = kvfile_read(&medium, path) == 0;
+	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_PERSIST_ENV);
+	have_persist = kvfile_read(&persist, path) == 0;
+	if (!have_medium && !have_persist) {
+		fprintf(stderr, "vtoy-persist: no report in %s: this system was not booted by "
+				"vtoy-iso-scan and vtoy-persist\n", run_dir);
+		return 1;
+	}
+	printf("medium:       %s on %s (%s, label %s)\n", get(&medium, "VTOY_ISO_PATH"),
+	       get(&medium, "VTOY_MEDIUM_DEVICE"), get(&medium, "VTOY_MEDIUM_FSTYPE"),
+	       get(&medium, "VTOY_MEDIUM_LABEL"));
+	printf("root images:  %s layer(s) from %s/\n", get(&medium, "VTOY_LAYER_COUNT"),
+	       get(&medium, "VTOY_MEDIA_PATH"));
+	printf("persistence:  %s (requested: %s)\n", get(&persist, "VTOY_PERSISTENCE"),
+	       get(&persist, "VTOY_PERSISTENCE_REQUESTED"));
+	if (kvlist_get(&persist, "VTOY_STORE_SOURCE"))
+		printf("store:        %s (%s, label %s, layout %s, e2fsck %s)\n",
+		       get(&persist, "VTOY_STORE_SOURCE"), get(&persist, "VTOY_STORE_KIND"),
+		       get(&persist, "VTOY_STORE_LABEL"), get(&persist, "VTOY_STORE_LAYOUT"),
+		       get(&persist, "VTOY_STORE_FSCK"));
+	if (kvlist_get(&persist, "VTOY_FALLBACK_REASON"))
+		printf("fallback:     %s\n", get(&persist, "VTOY_FALLBACK_REASON"));
+	printf("upper:        %s\n", get(&persist, "VTOY_UPPERDIR"));
+
+	snprintf(path, sizeof(path), "%s/log", run_dir);
+	log = fopen(path, "re");
+	if (log) {
+		printf("\n%s:\n", show_log ? "log" : "decisions (all of it: --log)");
+		while (fgets(line, sizeof(line), log))
+			if (show_log || strstr(line, "skipped") || strstr(line, "candidate") ||
+			    strstr(line, "using") || strstr(line, "WARNING") || strstr(line, "error"))
+				printf("  %s", line);
+		fclose(log);
+	}
+	kvlist_free(&medium);
+	kvlist_free(&persist);
+	return 0;
+}

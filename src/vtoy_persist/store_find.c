@@ -1,0 +1,275 @@
+#include "store_find.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blkdev.h"
+#include "log.h"
+#include "mnt.h"
+#include "safepath.h"
+
+#define STORE_FILE_MIN_BYTES (1024 * 1024)
+
+static int label_rank(const struct store_query *q, const char *label)
+{
+	for (size_t i = 0; i < q->label_count; i++)
+		if (strcmp(q->labels[i], label) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool is_ext(const char *fstype)
+{
+	return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
+}
+
+static bool on_disk(const struct store_query *q, const char *disk)
+{
+	return q->medium_disk && strcmp(q->medium_disk, disk) == 0;
+}
+
+static void labels_text(const struct store_query *q, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < q->label_count && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", q->labels[i]);
+}
+
+/* A file is looked at when named like a store: LABEL, LABEL.dat, LABEL.img,
+ * or any *.dat (Ventoy's persistence files, named freely by users). */
+static bool store_file_name(const struct store_query *q, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 4 && strcmp(name + n - 4, ".dat") == 0)
+		return true;
+	for (size_t i = 0; i < q->label_count; i++) {
+		size_t l = strlen(q->labels[i]);
+
+		if (strncmp(name, q->labels[i], l) == 0 &&
+		    (name[l] == '\0' || !strcmp(name + l, ".img")))
+			return true;
+	}
+	return false;
+}
+
+static struct store *add_candidate(struct store_list *out, const struct blkdev *dev)
+{
+	struct store *s;
+
+	if (out->count == STORE_CANDIDATES_MAX) {
+		log_warn("more than %d store candidates; ignoring the rest", STORE_CANDIDATES_MAX);
+		return NULL;
+	}
+	s = &out->items[out->count];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->device, sizeof(s->device), "%s", dev->node);
+	snprintf(s->disk, sizeof(s->disk), "/dev/%s", dev->disk);
+	s->order = out->count;
+	return s;
+}
+
+/* Looks for store files in a mounted partition. Returns how many were added. */
+static int scan_files(const struct store_query *q, const struct blkdev *dev, const char *mnt,
+		      struct store_list *out)
+{
+	const char *rel = q->path + strspn(q->path, "/");
+	char wanted[256], dir_path[PATH_MAX];
+	int root_fd, dir_fd, added = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	labels_text(q, wanted, sizeof(wanted));
+	root_fd = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return 0;
+	snprintf(dir_path, sizeof(dir_path), "%s%s%s", mnt, *rel ? "/" : "", rel);
+	dir_fd = *rel ? safepath_open(root_fd, rel, O_RDONLY | O_DIRECTORY)
+		      : openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(root_fd);
+	if (dir_fd < 0) {
+		log_debug("%s: no %s directory", dev->name, q->path);
+		return 0;
+	}
+	dir = fdopendir(dir_fd);
+	if (!dir) {
+		close(dir_fd);
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		struct blkdev probe;
+		struct store *s;
+		struct stat st;
+		char path[PATH_MAX];
+		int rank;
+
+		if (!store_file_name(q, de->d_name))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir_path, de->d_name) >= sizeof(path))
+			continue;
+		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode)) {
+			log_info("%s: skipped, not a regular file", path);
+			continue;
+		}
+		if (st.st_size < STORE_FILE_MIN_BYTES) {
+			log_info("%s: skipped, only %lld bytes", path, (long long)st.st_size);
+			continue;
+		}
+		memset(&probe, 0, sizeof(probe));
+		blkdev_probe(path, &probe);
+		rank = label_rank(q, probe.label);
+		if (rank < 0) {
+			log_info("%s: skipped, its label '%s' is not one of: %s", path, probe.label,
+				 wanted);
+			continue;
+		}
+		if (!is_ext(probe.fstype)) {
+			log_warn("%s: skipped, label %s but filesystem '%s' (ext2/3/4 expected)",
+				 path, probe.label, probe.fstype);
+			continue;
+		}
+		s = add_candidate(out, dev);
+		if (!s)
+			break;
+		s->is_file = true;
+		snprintf(s->source, sizeof(s->source), "%s", path);
+		snprintf(s->host_mount, sizeof(s->host_mount), "%s", mnt);
+		snprintf(s->file, sizeof(s->file), "%s", path + strlen(mnt));
+		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
+		snprintf(s->label, sizeof(s->label), "%s", probe.label);
+		s->label_rank = rank;
+		s->on_medium_disk = on_disk(q, s->disk);
+		out->count++;
+		added++;
+		log_info("candidate: image file %s on %s (%s, label %s)", s->file, dev->node,
+			 probe.fstype, probe.label);
+	}
+	closedir(dir);
+	return added;
+}
+
+static void scan_partition(const struct store_query *q, const struct blkdev *dev,
+			   struct store_list *out)
+{
+	char mnt[PATH_MAX];
+	int rank, ret;
+
+	if (dev->has_partitions || !dev->fstype[0])
+		return;
+	rank = label_rank(q, dev->label);
+	if (rank >= 0 && is_ext(dev->fstype)) {
+		struct store *s = add_candidate(out, dev);
+
+		if (!s)
+			return;
+		snprintf(s->source, sizeof(s->source), "%s", dev->node);
+		snprintf(s->fstype, sizeof(s->fstype), "%s", dev->fstype);
+		snprintf(s->label, sizeof(s->label), "%s", dev->label);
+		s->label_rank = rank;
+		s->on_medium_disk = on_disk(q, s->disk);
+		out->count++;
+		log_info("candidate: partition %s (%s, label %s)", dev->node, dev->fstype, dev->label);
+		return;
+	}
+	if (rank >= 0) {
+		log_warn("%s: skipped, label %s but filesystem '%s' (ext2/3/4 expected)", dev->node,
+			 dev->label, dev->fstype);
+		return;
+	}
+	if (!fstype_mountable(dev->fstype) || !strcmp(dev->fstype, "iso9660"))
+		return;
+	if (q->host_device && strcmp(q->host_device, dev->node) == 0) {
+		scan_files(q, dev, q->host_mount, out);
+		return;
+	}
+	snprintf(mnt, sizeof(mnt), "%s/probe/%s", q->run_dir, dev->name);
+	ret = mount_probe_ro(dev->node, mnt, dev->fstype);
+	if (ret < 0) {
+		log_info("%s: cannot look for store files, mounting %s read-only failed: %s",
+			 dev->node, dev->fstype, strerror(-ret));
+		rmdir(mnt);
+		return;
+	}
+	if (scan_files(q, dev, mnt, out) == 0) {
+		umount2(mnt, MNT_DETACH);
+		rmdir(mnt);
+	}
+}
+
+int store_find(const struct store_query *q, struct store_list *out)
+{
+	struct blkdev_list list;
+	int ret;
+
+	out->count = 0;
+	ret = blkdev_scan(&list);
+	if (ret < 0)
+		return ret;
+	/* The medium's partition first, so it is also first in discovery order. */
+	for (size_t i = 0; i < list.count; i++)
+		if (q->host_device && !strcmp(list.devs[i].node, q->host_device))
+			scan_partition(q, &list.devs[i], out);
+	for (size_t i = 0; i < list.count; i++)
+		if (!q->host_device || strcmp(list.devs[i].node, q->host_device))
+			scan_partition(q, &list.devs[i], out);
+	blkdev_list_free(&list);
+	return 0;
+}
+
+static bool better(const struct store *a, const struct store *b)
+{
+	if (a->label_rank != b->label_rank)
+		return a->label_rank < b->label_rank;
+	if (a->on_medium_disk != b->on_medium_disk)
+		return a->on_medium_disk;
+	return a->order < b->order;
+}
+
+int store_choose(const struct store_list *list)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < list->count; i++)
+		if (best < 0 || better(&list->items[i], &list->items[best]))
+			best = (int)i;
+	for (size_t i = 0; best >= 0 && i < list->count; i++) {
+		const struct store *s = &list->items[i];
+
+		if ((int)i == best)
+			continue;
+		if (s->label_rank == list->items[best].label_rank)
+			log_warn("two stores labelled %s: using %s, not %s", s->label,
+				 list->items[best].source, s->source);
+		else
+			log_info("not using %s: label %s is preferred over %s",
+				 s->source, list->items[best].label, s->label);
+	}
+	return best;
+}
+
+void store_release_others(const struct store_list *list, int chosen, const char *host_mount)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct store *s = &list->items[i];
+		bool still_needed = false;
+
+		if (!s->is_file || (int)i == chosen || (host_mount && !strcmp(s->host_mount, host_mount)))
+			continue;
+		for (size_t j = 0; j < list->count; j++)
+			if (((int)j == chosen || j < i) && list->items[j].is_file &&
+			    !strcmp(list->items[j].host_mount, s->host_mount))
+				still_needed = true;
+		if (!still_needed) {
+			umount2(s->host_mount, MNT_DETACH);
+			rmdir(s->host_mount);
+		}
+	}
+}

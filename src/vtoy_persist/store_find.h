@@ -1,0 +1,55 @@
+/* Finding persistence stores: partitions and image files by label. */
+#ifndef VTOY_STORE_FIND_H
+#define VTOY_STORE_FIND_H
+
+#include "blkdev.h"
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STORE_LABELS_MAX 8
+#define STORE_CANDIDATES_MAX 32
+
+struct store_query {
+	const char *labels[STORE_LABELS_MAX]; /* in order of preference */
+	size_t label_count;
+	const char *path;         /* directory of store files inside a partition ("/") */
+	const char *medium_disk;  /* /dev/sda: stores there are preferred */
+	const char *host_device;  /* partition already mounted at host_mount */
+	const char *host_mount;
+	const char *run_dir;
+};
+
+struct store {
+	char source[PATH_MAX];      /* device node, or the image file's path */
+	char device[BLKDEV_PATH_MAX];            /* the partition it is, or that holds the file */
+	char disk[BLKDEV_PATH_MAX];
+	char host_mount[PATH_MAX];  /* for files: where their partition is mounted */
+	char file[PATH_MAX];        /* for files: path inside that partition */
+	char fstype[32];
+	char label[128];
+	bool is_file;
+	bool on_medium_disk;
+	size_t label_rank;          /* index in query labels */
+	size_t order;               /* discovery order */
+};
+
+struct store_list {
+	struct store items[STORE_CANDIDATES_MAX];
+	size_t count;
+};
+
+/* Finds every candidate; partitions are probed with libblkid and searched
+ * for files through read-only, no-journal-replay mounts (kept mounted when
+ * they hold a candidate). Each rejection is logged with its reason. */
+int store_find(const struct store_query *q, struct store_list *out);
+
+/* Picks the best candidate: label preference, then the medium's disk, then
+ * discovery order. Warns when another candidate has the same label.
+ * Returns an index or -1. */
+int store_choose(const struct store_list *list);
+
+/* Unmounts the probe mounts of the candidates that were not chosen. */
+void store_release_others(const struct store_list *list, int chosen, const char *host_mount);
+
+#endif

@@ -1,0 +1,111 @@
+#include "store_open.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loopdev.h"
+#include "mnt.h"
+#include "safepath.h"
+
+#define PROBE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+/* An image file needs its partition writable: the loop device writes
+ * through it. Only this partition, and only because it holds the store. */
+static int attach_file(const struct store *s, char *dev, size_t len)
+{
+	int root_fd, fd, loop_fd;
+
+	if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
+		int ret = -errno;
+
+		log_err("cannot remount %s read-write to write to %s: %s", s->device, s->file,
+			strerror(-ret));
+		return ret;
+	}
+	log_info("%s remounted read-write: it holds the store %s", s->device, s->file);
+	root_fd = open(s->host_mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	fd = safepath_open(root_fd, s->file, O_RDWR);
+	close(root_fd);
+	if (fd < 0) {
+		log_err("cannot open %s for writing: %s", s->source, strerror(-fd));
+		return fd;
+	}
+	loop_fd = loopdev_attach_fd(fd, false, s->file, dev, len);
+	close(fd);
+	if (loop_fd < 0)
+		log_err("cannot attach %s to a loop device: %s", s->source, strerror(-loop_fd));
+	return loop_fd;
+}
+
+static void undo_file(const struct store *s)
+{
+	if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | MS_RDONLY | PROBE_FLAGS, NULL) < 0)
+		log_warn("cannot remount %s read-only again: %s", s->device, strerror(errno));
+}
+
+int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
+	       struct opened_store *out)
+{
+	char fsck_log[PATH_MAX];
+	int hold_fd = -1, ret;
+
+	memset(out, 0, sizeof(*out));
+	if (s->is_file) {
+		hold_fd = attach_file(s, out->device, sizeof(out->device));
+		if (hold_fd < 0) {
+			if (hold_fd != -EROFS)
+				undo_file(s);
+			return hold_fd;
+		}
+	} else {
+		snprintf(out->device, sizeof(out->device), "%s", s->device);
+	}
+
+	snprintf(fsck_log, sizeof(fsck_log), "%s/fsck.log", run_dir);
+	log_info("checking %s (%s) with e2fsck -p", s->source, out->device);
+	out->fsck = fsck_run(e2fsck_path, out->device, fsck_log, &out->fsck_status);
+	if (out->fsck == FSCK_REPAIRED)
+		log_warn("e2fsck repaired errors on %s (exit %d); details in %s", s->source,
+			 out->fsck_status, fsck_log);
+	if (out->fsck == FSCK_FAILED) {
+		log_err("e2fsck could not make %s consistent (exit %d): it is not written to",
+			s->source, out->fsck_status);
+		ret = -EUCLEAN;
+		goto fail;
+	}
+
+	snprintf(out->mount, sizeof(out->mount), "%s/store", run_dir);
+	ret = mount_at(out->device, out->mount, "ext4", MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
+	if (ret < 0) {
+		log_err("cannot mount %s read-write: %s", s->source, strerror(-ret));
+		goto fail;
+	}
+	if (hold_fd >= 0)
+		close(hold_fd);
+	return 0;
+fail:
+	if (hold_fd >= 0) {
+		close(hold_fd); /* the loop device clears itself */
+		undo_file(s);
+	}
+	return ret;
+}
+
+int store_casper_dirs(const char *store_mount, char *upper, char *work, size_t len)
+{
+	snprintf(upper, len, "%s/upper", store_mount);
+	snprintf(work, len, "%s/work", store_mount);
+	if (mkdir(upper, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdir(work, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
