@@ -1,0 +1,73 @@
+#!/bin/sh
+# Builds the standalone initramfs: static busybox, static e2fsck, our
+# binaries, /init and the kernel modules of initramfs/modules.list with their
+# dependencies, as a gzip-compressed newc cpio.
+#
+# Usage: build-image.sh OUTPUT KVER BINDIR
+set -eu
+
+mkdir -p "$(dirname "$1")"
+out=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+kver=$2
+bindir=$(cd "$3" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+moddir=/lib/modules/$kver
+stage=$(dirname "$out")/initramfs-root
+
+die() { echo "build-image: $*" >&2; exit 1; }
+
+[ -f "$moddir/modules.dep" ] || die "no modules for kernel $kver in $moddir (KVER=?)"
+for f in /bin/busybox /sbin/e2fsck.static "$bindir/vtoy-iso-scan" "$bindir/vtoy-persist"; do
+	[ -x "$f" ] || die "$f is missing"
+	file -L "$f" | grep -q 'statically linked' || die "$f is not statically linked"
+done
+
+rm -rf "$stage"
+mkdir -p "$stage"
+cd "$stage"
+mkdir -p bin sbin usr/bin usr/sbin etc/vtoy proc sys dev run tmp root "lib/modules/$kver"
+
+# busybox and its applet links, at the paths busybox itself gives
+cp /bin/busybox bin/busybox
+/bin/busybox --list-full | while read -r applet; do
+	[ -e "$applet" ] || ln -s /bin/busybox "$applet"
+done
+cp /sbin/e2fsck.static sbin/e2fsck
+cp "$bindir/vtoy-iso-scan" "$bindir/vtoy-persist" sbin/
+cp "$here/init" init
+chmod 0755 init
+cp "$here/e2fsck.conf" etc/e2fsck.conf
+ln -s /proc/mounts etc/mtab
+# The kernel opens /dev/console for /init before /init mounts devtmpfs.
+mknod -m 0600 dev/console c 5 1
+mknod -m 0666 dev/null c 1 3
+
+# Modules: the listed ones and everything modules.dep says they need.
+: > etc/vtoy/modules
+grep -v '^#' "$here/modules.list" | while read -r name; do
+	[ -n "$name" ] || continue
+	alt=$(echo "$name" | tr '_-' '-_')
+	entry=$(grep -E "/($name|$alt)\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1 || true)
+	if [ -z "$entry" ]; then
+		if grep -qE "/($name|$alt)\.ko" "$moddir/modules.builtin"; then
+			echo "build-image: $name is built into $kver"
+		else
+			echo "build-image: NOTE: $name is not available in kernel $kver; left out"
+		fi
+		continue
+	fi
+	for path in $(echo "$entry" | tr -d ':'); do
+		[ -e "lib/modules/$kver/$path" ] && continue
+		mkdir -p "lib/modules/$kver/$(dirname "$path")"
+		cp "$moddir/$path" "lib/modules/$kver/$path"
+	done
+	echo "$name" >> etc/vtoy/modules
+done
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -f "$moddir/$f" ] && cp "$moddir/$f" "lib/modules/$kver/"
+done
+depmod -b "$stage" "$kver"
+
+find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet | gzip -9n > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "build-image: $out ($(du -k "$out" | cut -f1) KiB, $(find lib/modules -name '*.ko*' | wc -l) modules, kernel $kver)"

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Installs the Debian packages the build, the tests and the demo need, when
+# something is missing. As root it runs apt-get; otherwise it names the
+# packages and fails.
+set -eu
+
+# command-or-file  package
+NEEDS='
+gcc gcc
+make make
+/usr/include/stdio.h libc6-dev
+/usr/lib/x86_64-linux-gnu/libblkid.a libblkid-dev
+pkg-config pkg-config
+file file
+/bin/busybox busybox-static
+/sbin/e2fsck.static e2fsck-static
+depmod kmod
+cpio cpio
+gzip gzip
+qemu-system-x86_64 qemu-system-x86
+xorriso xorriso
+mksquashfs squashfs-tools
+mkfs.exfat exfatprogs
+mount.exfat-fuse exfat-fuse
+mkfs.fat dosfstools
+sfdisk fdisk
+losetup mount
+mke2fs e2fsprogs
+debugfs e2fsprogs
+'
+
+missing=""
+have() {
+	case $1 in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+while read -r thing pkg; do
+	[ -n "$thing" ] || continue
+	have "$thing" || missing="$missing $pkg"
+done <<EOF2
+$NEEDS
+EOF2
+
+# The Debian kernel the image and the QEMU scenarios use.
+if ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*-amd64 >/dev/null 2>&1; then
+	missing="$missing linux-image-amd64"
+fi
+
+missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+if [ -z "${missing% }" ]; then
+	exit 0
+fi
+echo "install-deps: missing Debian packages: $missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: run as root, or: sudo apt-get install $missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
