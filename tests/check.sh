@@ -1,0 +1,33 @@
+#!/bin/bash
+# make check: unit tests, then the QEMU boot scenarios; ends with the total
+# as "N passed, N failed". Run through make (it builds what is needed).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=build/check
+mkdir -p "$out"
+
+counts() { sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p" "$2" | tail -n 1; }
+
+echo "== unit tests"
+make -s unit 2>&1 | tee "$out/unit.txt"
+read -r unit_pass unit_fail < <(counts unit "$out/unit.txt")
+if [ -z "${unit_pass:-}" ]; then unit_pass=0; unit_fail=1; echo "unit: did not run to the end"; fi
+
+echo "== QEMU boot scenarios"
+qemu_fail=0 qemu_pass=0
+if make -s fixtures >"$out/fixtures.txt" 2>&1; then
+	tests/qemu/run.sh 2>&1 | tee "$out/qemu.txt"
+	read -r qemu_pass qemu_fail < <(counts qemu "$out/qemu.txt")
+	if [ -z "${qemu_pass:-}" ]; then qemu_pass=0; qemu_fail=1; echo "qemu: did not run to the end"; fi
+else
+	cat "$out/fixtures.txt"
+	echo "qemu: building the fixtures failed; no scenario could run"
+	qemu_fail=$(ls tests/qemu/scenarios/*.sh | wc -l)
+fi
+
+passed=$((unit_pass + qemu_pass))
+failed=$((unit_fail + qemu_fail))
+echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

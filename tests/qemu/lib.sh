@@ -1,0 +1,156 @@
+# Shared by the QEMU harness scripts (sourced, bash).
+
+die() { echo "qemu-tests: $*" >&2; exit 1; }
+
+VTOY_LOOPS=()
+VTOY_MOUNTS=()
+
+cleanup_mounts() {
+	local i
+	for ((i = ${#VTOY_MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount "${VTOY_MOUNTS[i]}" 2>/dev/null
+	done
+	for i in "${VTOY_LOOPS[@]}"; do
+		losetup -d "$i" 2>/dev/null
+	done
+	VTOY_MOUNTS=()
+	VTOY_LOOPS=()
+}
+
+# loop_attach IMG OFFSET_SECTORS SIZE_SECTORS [ro]: prints the loop device
+loop_attach() {
+	local ro=()
+	[ "${4:-}" = ro ] && ro=(--read-only)
+	losetup --find --show "${ro[@]}" --offset $(($2 * 512)) --sizelimit $(($3 * 512)) "$1"
+}
+
+# make_ventoy_stick IMG SIZE_MIB MNTDIR SRC:DEST...
+# A disk laid out as Ventoy lays out a stick; each SRC is copied to DEST on
+# the exFAT data partition.
+make_ventoy_stick() {
+	local img=$1 size_mib=$2 mnt=$3
+	shift 3
+	local total=$((size_mib * 2048))
+	local p2start=$((total - 65536))
+	local p1size=$((p2start - 2048))
+	local dev pair src dest
+
+	rm -f "$img"
+	truncate -s "${size_mib}M" "$img"
+	sfdisk -q "$img" <<SFDISK
+label: dos
+label-id: 0x76746f79
+unit: sectors
+start=2048, size=$p1size, type=7, bootable
+start=$p2start, size=65536, type=ef
+SFDISK
+	# Ventoy's marks in the MBR: a 16-byte disk id at 0x180 and its
+	# signature bytes at 0x190.
+	head -c 16 /dev/urandom | dd of="$img" bs=1 seek=$((0x180)) conv=notrunc status=none
+	printf 'VT\0Ge\0HD' | dd of="$img" bs=1 seek=$((0x190)) conv=notrunc status=none
+
+	dev=$(loop_attach "$img" 2048 "$p1size") || die "losetup failed"
+	VTOY_LOOPS+=("$dev")
+	mkfs.exfat -L Ventoy "$dev" >/dev/null || die "mkfs.exfat failed"
+	mkdir -p "$mnt"
+	mount.exfat-fuse "$dev" "$mnt" >/dev/null 2>&1 || die "mount.exfat-fuse failed"
+	VTOY_MOUNTS+=("$mnt")
+	for pair in "$@"; do
+		src=${pair%%:*}
+		dest=${pair#*:}
+		mkdir -p "$mnt/$(dirname "$dest")"
+		cp "$src" "$mnt/$dest"
+	done
+	cleanup_mounts
+
+	dev=$(loop_attach "$img" "$p2start" 65536) || die "losetup failed"
+	VTOY_LOOPS+=("$dev")
+	mkfs.fat -F 16 -n VTOYEFI "$dev" >/dev/null || die "mkfs.fat failed"
+	cleanup_mounts
+}
+
+# stick_mount_data IMG MNTDIR: the stick's exFAT partition, read-only
+stick_mount_data() {
+	local img=$1 mnt=$2 start size dev
+	read -r start size < <(sfdisk -d "$img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=7.*/\1 \2/p')
+	[ -n "$start" ] || die "$img has no partition of type 7"
+	dev=$(loop_attach "$img" "$start" "$size" ro) || die "losetup failed"
+	VTOY_LOOPS+=("$dev")
+	mkdir -p "$mnt"
+	mount.exfat-fuse -o ro "$dev" "$mnt" >/dev/null 2>&1 || die "mount.exfat-fuse failed"
+	VTOY_MOUNTS+=("$mnt")
+}
+
+# store_cat IMG STORE_PATH FILE: prints FILE from the ext4 store image
+# STORE_PATH on the stick's data partition (empty when absent)
+store_cat() {
+	local mnt
+	mnt=$(mktemp -d)
+	stick_mount_data "$1" "$mnt"
+	debugfs -R "cat $3" "$mnt/$2" 2>/dev/null
+	cleanup_mounts
+	rmdir "$mnt"
+}
+
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
+
+# TCG unless VTOY_QEMU_ACCEL=kvm: a /dev/kvm that opens is no proof that
+# guests run (seen here: nested KVM that hangs with an empty console).
+qemu_accel() {
+	echo "-accel ${VTOY_QEMU_ACCEL:-tcg}"
+}
+
+# qemu_boot LOG STICK INITRD APPEND...: boots the Debian kernel with the
+# stick as a USB mass-storage device on xHCI; the serial console goes to LOG.
+qemu_boot() {
+	local log=$1 stick=$2 initrd=$3
+	shift 3
+	[ -r "${KERNEL:-}" ] || die "no kernel at '${KERNEL:-}' (install linux-image-amd64)"
+	# shellcheck disable=SC2046
+	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 \
+		-machine q35 $(qemu_accel) -m 768 -smp 1 \
+		-display none -monitor none -no-reboot \
+		-serial "file:$log" \
+		-kernel "$KERNEL" -initrd "$initrd" \
+		-append "console=ttyS0,115200 panic=1 vtoy.onfail=poweroff $*" \
+		-device qemu-xhci,id=xhci \
+		-drive "if=none,id=stick,format=raw,file=$stick" \
+		-device usb-storage,bus=xhci.0,drive=stick,removable=on \
+		>"$log.qemu" 2>&1
+	local rc=$?
+	[ $rc -eq 124 ] && echo "qemu-tests: boot timed out after ${QEMU_TIMEOUT}s" >>"$log.qemu"
+	return $rc
+}
+
+# Scenario assertions. Each failed one is reported and counted; a
+# scenario passes only when none failed.
+SCENARIO_FAILURES=0
+
+fail() {
+	echo "  FAIL: $*"
+	SCENARIO_FAILURES=$((SCENARIO_FAILURES + 1))
+}
+
+ok() { echo "  ok: $*"; }
+
+# expect_line LOG TEXT: the console log has a line containing TEXT
+expect_line() {
+	if grep -qF -- "$2" "$1"; then ok "console: $2"; else fail "console ($1) lacks: $2"; fi
+}
+
+expect_no_line() {
+	if grep -qF -- "$2" "$1"; then fail "console ($1) has: $(grep -F -- "$2" "$1" | head -n 1)"; else ok "console has no: $2"; fi
+}
+
+# expect_equal WHAT GOT WANT
+expect_equal() {
+	if [ "$2" = "$3" ]; then ok "$1 = '$3'"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+scenario_finish() {
+	if [ "$SCENARIO_FAILURES" -gt 0 ]; then
+		echo "  console logs: $SCENARIO_DIR/*.log"
+		exit 1
+	fi
+	exit 0
+}

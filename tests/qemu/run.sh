@@ -1,0 +1,73 @@
+#!/bin/bash
+# Runs the QEMU boot scenarios (tests/qemu/scenarios/*.sh, or those named in
+# SCENARIOS=), JOBS at a time, and prints "qemu: N passed, N failed".
+# Needs: KERNEL (a Debian vmlinuz), build/initramfs.img, build/fixtures/.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+
+export FIXTURES=${FIXTURES:-$top/build/fixtures}
+export INITRD=${INITRD:-$top/build/initramfs.img}
+export KERNEL=${KERNEL:-}
+results=${RESULTS:-$top/build/qemu-results}
+jobs=${JOBS:-2}
+
+# A scenario that cannot run is a failure, never a skip.
+problems=()
+[ -r "$KERNEL" ] || problems+=("no kernel at '$KERNEL' (install linux-image-amd64)")
+[ -r "$INITRD" ] || problems+=("no initramfs at $INITRD (make initramfs)")
+[ -r "$FIXTURES/stick.img" ] || problems+=("no fixtures in $FIXTURES (make fixtures)")
+command -v qemu-system-x86_64 >/dev/null || problems+=("qemu-system-x86_64 missing (qemu-system-x86)")
+[ "$(id -u)" = 0 ] || problems+=("the scenarios need root (loop devices and FUSE to inspect disk images)")
+
+if [ -n "${SCENARIOS:-}" ]; then
+	scenarios=()
+	for s in $SCENARIOS; do scenarios+=("$here/scenarios/$s.sh"); done
+else
+	scenarios=("$here"/scenarios/*.sh)
+fi
+if [ ${#problems[@]} -gt 0 ]; then
+	for p in "${problems[@]}"; do echo "qemu: cannot run: $p"; done
+	echo "qemu: 0 passed, ${#scenarios[@]} failed"
+	exit 1
+fi
+
+rm -rf "$results"
+mkdir -p "$results"
+echo "qemu: ${#scenarios[@]} scenario(s), $jobs at a time, kernel $KERNEL, accel ${VTOY_QEMU_ACCEL:-tcg}"
+run_one() {
+	local script=$1 name dir start
+	name=$(basename "$script" .sh)
+	dir=$RESULTS_DIR/$name
+	mkdir -p "$dir"
+	start=$(date +%s)
+	SCENARIO_DIR=$dir bash "$script" >"$dir/output.txt" 2>&1
+	echo $? >"$dir/rc"
+	echo $(($(date +%s) - start)) >"$dir/seconds"
+	rm -f "$dir/stick.img" "$dir"/*.img
+}
+export -f run_one
+export RESULTS_DIR=$results
+printf '%s\n' "${scenarios[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {}
+
+passed=0 failed=0
+for script in "${scenarios[@]}"; do
+	name=$(basename "$script" .sh)
+	dir=$results/$name
+	if [ "$(cat "$dir/rc" 2>/dev/null)" = 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS $name ($(cat "$dir/seconds") s)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name ($(cat "$dir/seconds" 2>/dev/null) s)"
+		sed 's/^/    /' "$dir/output.txt"
+		for log in "$dir"/*.log; do
+			[ -f "$log" ] || continue
+			echo "    --- last lines of $log:"
+			tail -n 25 "$log" | sed 's/^/    | /'
+		done
+	fi
+done
+echo "qemu: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,28 @@
+#!/bin/bash
+# casper persistence from a casper-rw .dat on the Ventoy stick's exFAT
+# partition: boot 1 writes a marker in /root, the store image on the disk
+# holds it afterwards, boot 2 (initrd with a Ventoy-style cpio prepended)
+# finds it.
+. "$(dirname "$0")/../scenario-env.sh"
+
+token=persist-$$-$RANDOM
+iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
+
+echo "boot 1: write $token"
+qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=write:$token" ||
+	fail "boot 1: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /run/vtoy/host/casper-rw.dat (ext4, label casper-rw)"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: casper-rw: clean"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: yes)"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
+expect_equal "marker inside casper-rw.dat (upper/root) after boot 1" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token"
+
+echo "boot 2: expect $token, Ventoy cpio prepended to the initrd"
+cat "$FIXTURES/ventoy-prefix.cpio" "$INITRD" > "$SCENARIO_DIR/initrd-ventoy.img"
+qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$SCENARIO_DIR/initrd-ventoy.img" "$iso" persistent "vtoy.test=expect:$token" ||
+	fail "boot 2: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot2.log" "vtoy-init: Ventoy hand-over files present: ventoy_os_param"
+expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
+scenario_finish

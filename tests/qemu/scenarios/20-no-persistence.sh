@@ -1,0 +1,26 @@
+#!/bin/bash
+# Without "persistent" the root overlay is a tmpfs: boot 1 writes a marker
+# (findiso=, Debian live/ layout), the store on the stick is left untouched,
+# and boot 2 does not see the marker.
+. "$(dirname "$0")/../scenario-env.sh"
+
+token=volatile-$$-$RANDOM
+iso='findiso="/ISO images/debian-test.iso"'
+store_before=$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt; echo "[end]")
+
+echo "boot 1: write $token without persistence"
+qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" "vtoy.test=write:$token" ||
+	fail "boot 1: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: live medium ready: /ISO images/debian-test.iso on /dev/sda1, 1 root image(s) from live/"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: persistence not requested: root overlay on tmpfs"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  tmpfs (requested: no)"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
+expect_no_line "$SCENARIO_DIR/boot1.log" "remounted read-write"
+expect_equal "store image after boot 1 (untouched)" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt; echo "[end]")" "$store_before"
+
+echo "boot 2: the marker must be gone"
+qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" "$iso" vtoy.test=expect-none ||
+	fail "boot 2: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT none"
+scenario_finish

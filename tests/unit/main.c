@@ -1,0 +1,27 @@
+#include <stdio.h>
+
+#include "unit.h"
+
+int unit_failed;
+
+int main(void)
+{
+	const struct unit_test *suites[] = { cmdline_tests, kvlist_tests, safepath_tests,
+					     medium_source_tests, store_tests, NULL };
+	int passed = 0, failed = 0;
+
+	for (int s = 0; suites[s]; s++) {
+		for (const struct unit_test *t = suites[s]; t->name; t++) {
+			unit_failed = 0;
+			t->fn();
+			if (unit_failed) {
+				failed++;
+				printf("FAIL %s\n", t->name);
+			} else {
+				passed++;
+			}
+		}
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

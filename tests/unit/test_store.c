@@ -1,0 +1,70 @@
+#include <errno.h>
+
+#include "overlay.h"
+#include "store_find.h"
+#include "unit.h"
+
+static void put(struct store_list *l, const char *source, const char *label, size_t rank,
+		bool on_medium)
+{
+	struct store *s = &l->items[l->count];
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->source, sizeof(s->source), "%s", source);
+	snprintf(s->label, sizeof(s->label), "%s", label);
+	s->label_rank = rank;
+	s->on_medium_disk = on_medium;
+	s->order = l->count++;
+}
+
+static void label_preference_first(void)
+{
+	static struct store_list l;
+
+	l.count = 0;
+	put(&l, "/dev/sda3", "casper-rw", 1, true);
+	put(&l, "/dev/sdb1", "writable", 0, false);
+	CHECK_INT(store_choose(&l), 1); /* casper: writable beats casper-rw anywhere */
+}
+
+static void medium_disk_then_order(void)
+{
+	static struct store_list l;
+
+	l.count = 0;
+	put(&l, "/dev/sda1", "casper-rw", 1, false);
+	put(&l, "/dev/sdb1", "casper-rw", 1, true);
+	put(&l, "/dev/sdb2", "casper-rw", 1, true);
+	CHECK_INT(store_choose(&l), 1);
+	l.items[1].on_medium_disk = false;
+	l.items[2].on_medium_disk = false;
+	CHECK_INT(store_choose(&l), 0);
+}
+
+static void none(void)
+{
+	static struct store_list l;
+
+	l.count = 0;
+	CHECK_INT(store_choose(&l), -1);
+}
+
+static void overlay_options_are_explicit(void)
+{
+	char buf[4096], lower[5000];
+
+	CHECK_INT(overlay_options(buf, sizeof(buf), "/l2:/l1", "/s/upper", "/s/work"), 0);
+	CHECK_STR(buf, "lowerdir=/l2:/l1,upperdir=/s/upper,workdir=/s/work,"
+		       "index=off,metacopy=off,redirect_dir=off,xino=off");
+	memset(lower, 'a', sizeof(lower) - 1);
+	lower[sizeof(lower) - 1] = '\0';
+	CHECK_INT(overlay_options(buf, sizeof(buf), lower, "/u", "/w"), -E2BIG);
+}
+
+const struct unit_test store_tests[] = {
+	UNIT_TEST(label_preference_first),
+	UNIT_TEST(medium_disk_then_order),
+	UNIT_TEST(none),
+	UNIT_TEST(overlay_options_are_explicit),
+	{ NULL, NULL },
+};

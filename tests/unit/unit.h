@@ -1,0 +1,53 @@
+/* A minimal unit-test harness: each test is a function; a failed CHECK
+ * reports and ends that test. main() prints "unit: N passed, N failed". */
+#ifndef VTOY_UNIT_H
+#define VTOY_UNIT_H
+
+#include <stdio.h>
+#include <string.h>
+
+extern int unit_failed;
+
+#define CHECK(cond)                                                                    \
+	do {                                                                           \
+		if (!(cond)) {                                                         \
+			fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, \
+				#cond);                                                \
+			unit_failed = 1;                                               \
+			return;                                                        \
+		}                                                                      \
+	} while (0)
+
+#define CHECK_STR(got, want)                                                           \
+	do {                                                                           \
+		const char *g_ = (got), *w_ = (want);                                  \
+		if (!g_ || !w_ ? g_ != w_ : strcmp(g_, w_) != 0) {                     \
+			fprintf(stderr, "  %s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, \
+				__LINE__, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");  \
+			unit_failed = 1;                                               \
+			return;                                                        \
+		}                                                                      \
+	} while (0)
+
+#define CHECK_INT(got, want)                                                           \
+	do {                                                                           \
+		long long g_ = (got), w_ = (want);                                     \
+		if (g_ != w_) {                                                        \
+			fprintf(stderr, "  %s:%d: %s is %lld, want %lld\n", __FILE__,  \
+				__LINE__, #got, g_, w_);                               \
+			unit_failed = 1;                                               \
+			return;                                                        \
+		}                                                                      \
+	} while (0)
+
+struct unit_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define UNIT_TEST(name) { #name, name }
+
+extern const struct unit_test cmdline_tests[], kvlist_tests[], safepath_tests[],
+	medium_source_tests[], store_tests[];
+
+#endif
