@@ -15,11 +15,9 @@ export KERNEL=${KERNEL:?}
 if [ "${1:-}" = --interactive ]; then
 	[ -f "$stick" ] || die "no demo stick yet: run make demo first"
 	echo "Booting $stick with persistence (TCG: give it ~10 s). Leave the shell with: poweroff -f"
-	exec qemu-system-x86_64 -machine q35 $(qemu_accel) -m 768 -nographic -no-reboot \
-		-kernel "$KERNEL" -initrd "$top/build/initramfs.img" \
-		-append "console=ttyS0,115200 panic=1 $iso persistent" \
-		-device qemu-xhci,id=xhci -drive "if=none,id=stick,format=raw,file=$stick" \
-		-device usb-storage,bus=xhci.0,drive=stick,removable=on
+	QEMU_TIMEOUT=0 # no limit
+	qemu_cmd mon:stdio "$stick" "$top/build/initramfs.img"
+	exec "${QEMU_CMD[@]}" -append "console=ttyS0,115200 panic=1 $iso persistent"
 fi
 
 "$here/build-fixtures.sh" "$top/build/fixtures"

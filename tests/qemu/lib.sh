@@ -94,32 +94,62 @@ store_cat() {
 
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
 
-# TCG unless VTOY_QEMU_ACCEL=kvm: a /dev/kvm that opens is no proof that
-# guests run (seen here: nested KVM that hangs with an empty console).
-qemu_accel() {
-	echo "-accel ${VTOY_QEMU_ACCEL:-tcg}"
+# qemu_cmd SERIAL STICK INITRD: sets QEMU_CMD to the QEMU command: the
+# Debian kernel, the stick as a USB mass-storage device on xHCI, the serial
+# console on the SERIAL chardev. TCG unless VTOY_QEMU_ACCEL=kvm: a /dev/kvm
+# that opens is no proof that guests run (seen here: nested KVM that hangs
+# with an empty console).
+qemu_cmd() {
+	[ -r "${KERNEL:-}" ] || die "no kernel at '${KERNEL:-}' (install linux-image-amd64)"
+	QEMU_CMD=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
+		-machine q35 -accel "${VTOY_QEMU_ACCEL:-tcg}" -m 768 -smp 1
+		-display none -monitor none -no-reboot -serial "$1"
+		-kernel "$KERNEL" -initrd "$3"
+		-device qemu-xhci,id=xhci
+		-drive "if=none,id=stick,format=raw,file=$2"
+		-device usb-storage,bus=xhci.0,drive=stick,removable=on)
 }
 
-# qemu_boot LOG STICK INITRD APPEND...: boots the Debian kernel with the
-# stick as a USB mass-storage device on xHCI; the serial console goes to LOG.
+BASE_APPEND="console=ttyS0,115200 panic=1 vtoy.onfail=poweroff"
+
+qemu_status() {
+	[ "$1" -eq 124 ] && echo "qemu-tests: boot timed out after ${QEMU_TIMEOUT}s" >>"$2"
+	return "$1"
+}
+
+# qemu_boot LOG STICK INITRD APPEND...: boots; the serial console goes to LOG.
 qemu_boot() {
-	local log=$1 stick=$2 initrd=$3
+	local log=$1
+	qemu_cmd "file:$log" "$2" "$3"
 	shift 3
-	[ -r "${KERNEL:-}" ] || die "no kernel at '${KERNEL:-}' (install linux-image-amd64)"
-	# shellcheck disable=SC2046
-	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 \
-		-machine q35 $(qemu_accel) -m 768 -smp 1 \
-		-display none -monitor none -no-reboot \
-		-serial "file:$log" \
-		-kernel "$KERNEL" -initrd "$initrd" \
-		-append "console=ttyS0,115200 panic=1 vtoy.onfail=poweroff $*" \
-		-device qemu-xhci,id=xhci \
-		-drive "if=none,id=stick,format=raw,file=$stick" \
-		-device usb-storage,bus=xhci.0,drive=stick,removable=on \
-		>"$log.qemu" 2>&1
-	local rc=$?
-	[ $rc -eq 124 ] && echo "qemu-tests: boot timed out after ${QEMU_TIMEOUT}s" >>"$log.qemu"
-	return $rc
+	"${QEMU_CMD[@]}" -append "$BASE_APPEND $*" >"$log.qemu" 2>&1
+	qemu_status $? "$log.qemu"
+}
+
+# qemu_boot_typing LOG STICK INITRD WAIT_FOR INPUT APPEND...: boots with the
+# serial console on a pipe; once a console line contains WAIT_FOR, types
+# INPUT at the console, as a user at the keyboard would.
+qemu_boot_typing() {
+	local log=$1 wait_for=$4 input=$5 rc fifo pid writer deadline
+	qemu_cmd stdio "$2" "$3"
+	shift 5
+	fifo=$(mktemp -u)
+	mkfifo "$fifo"
+	"${QEMU_CMD[@]}" -append "$BASE_APPEND $*" <"$fifo" >"$log" 2>"$log.qemu" &
+	pid=$!
+	exec {writer}>"$fifo"
+	deadline=$((SECONDS + QEMU_TIMEOUT))
+	# Harness-side polling of the log file; the guest itself never waits.
+	while ! grep -qF -- "$wait_for" "$log" && kill -0 "$pid" 2>/dev/null &&
+		[ $SECONDS -lt $deadline ]; do
+		sleep 0.5
+	done
+	printf '%s\n' "$input" >&"$writer"
+	wait "$pid"
+	rc=$?
+	exec {writer}>&-
+	rm -f "$fifo"
+	qemu_status $rc "$log.qemu"
 }
 
 # Scenario assertions. Each failed one is reported and counted; a
