@@ -11,10 +11,11 @@
 #include "mnt.h"
 
 int overlay_options(char *buf, size_t len, const char *lowerdir, const char *upper,
-		    const char *work)
+		    const char *work, const struct overlay_flavor *flavor)
 {
-	int n = snprintf(buf, len, "lowerdir=%s,upperdir=%s,workdir=%s," OVERLAY_STABLE_OPTIONS,
-			 lowerdir, upper, work);
+	int n = snprintf(buf, len, "lowerdir=%s,upperdir=%s,workdir=%s,redirect_dir=%s,"
+			 OVERLAY_STABLE_OPTIONS, lowerdir, upper, work,
+			 flavor->redirect_dir ? "on" : "off");
 
 	/* Legacy mount data is limited to one page. */
 	if (n < 0 || (size_t)n >= len || n >= 4096)
@@ -23,17 +24,17 @@ int overlay_options(char *buf, size_t len, const char *lowerdir, const char *upp
 }
 
 int overlay_mount_root(const char *target, const char *lowerdir, const char *upper,
-		       const char *work)
+		       const char *work, const struct overlay_flavor *flavor)
 {
 	char options[4096];
-	int ret = overlay_options(options, sizeof(options), lowerdir, upper, work);
+	int ret = overlay_options(options, sizeof(options), lowerdir, upper, work, flavor);
 
 	if (ret < 0) {
 		log_err("overlay options are longer than the kernel accepts (%zu layers?)",
 			strlen(lowerdir));
 		return ret;
 	}
-	ret = mount_at("overlay", target, "overlay", 0, options);
+	ret = mount_at("overlay", target, "overlay", flavor->noatime ? MS_NOATIME : 0, options);
 	if (ret < 0)
 		log_err("cannot mount the root overlay at %s (%s): %s", target, options,
 			strerror(-ret));

@@ -7,6 +7,7 @@
 
 #include "cmdline.h"
 #include "kvlist.h"
+#include "layouts.h"
 #include "log.h"
 #include "overlay.h"
 #include "paths.h"
@@ -37,15 +38,74 @@ static void report(struct persist_state *st, const char *key, const char *value)
 		log_warn("out of memory for the report");
 }
 
-/* Finds, checks and mounts a casper store. 0 with upper/work set, or -errno
- * after logging why persistence is not used. */
-static int use_store(const struct persist_opts *opts, const struct kvlist *cmdline,
+/* The persistence a command line asks for, in the words of the system it
+ * comes from. */
+struct flavor {
+	const char *name;           /* "casper" or "live-boot" */
+	const char *labels[STORE_LABELS_MAX];
+	size_t label_count;
+	const char *path;           /* directory of store image files */
+	struct overlay_flavor overlay;
+};
+
+/* persistence-label=L1,L2 into f->labels (pointers into buf). */
+static void liveboot_labels(const char *list, char *buf, size_t len, struct flavor *f)
+{
+	char *save = NULL;
+
+	snprintf(buf, len, "%s", list);
+	for (char *l = strtok_r(buf, ",", &save); l && f->label_count < STORE_LABELS_MAX;
+	     l = strtok_r(NULL, ",", &save)) {
+		if (strchr(l, '/'))
+			log_warn("persistence-label=%s: a label cannot hold '/'; ignored", l);
+		else
+			f->labels[f->label_count++] = l;
+	}
+}
+
+/* 1 when persistence is asked for (filling f), 0 when not. live-boot's
+ * "persistence" and casper's "persistent"; the "no" forms always win. */
+static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char *buf,
+			    size_t len)
+{
+	bool liveboot = kvlist_has(cmdline, "persistence");
+	bool casper = kvlist_has(cmdline, "persistent");
+	const char *boot = kvlist_get(cmdline, "boot");
+
+	if (liveboot && kvlist_has(cmdline, "nopersistence")) {
+		log_notice("nopersistence given: persistence stays off");
+		liveboot = false;
+	}
+	if (casper && kvlist_has(cmdline, "nopersistent")) {
+		log_notice("nopersistent given: persistence stays off");
+		casper = false;
+	}
+	if (liveboot && casper)
+		liveboot = !(boot && !strcmp(boot, "casper"));
+	memset(f, 0, sizeof(*f));
+	if (liveboot) {
+		f->name = "live-boot";
+		liveboot_labels(kvlist_get(cmdline, "persistence-label") ?: "persistence", buf, len, f);
+		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
+		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
+		f->overlay.noatime = true;
+	} else if (casper) {
+		f->name = "casper";
+		f->labels[f->label_count++] = "writable"; /* preferred since Ubuntu 20.04 */
+		f->labels[f->label_count++] = "casper-rw";
+		f->path = kvlist_get(cmdline, "persistent-path") ?: "/";
+	}
+	return f->label_count > 0;
+}
+
+/* Finds, checks and mounts a store, and prepares its layout. 0 with
+ * upper/work set, or -errno after logging why persistence is not used. */
+static int use_store(const struct persist_opts *opts, const struct flavor *f,
 		     const struct kvlist *medium, struct persist_state *st)
 {
 	struct store_query q = {
-		.labels = { "writable", "casper-rw" },
-		.label_count = 2,
-		.path = "/",
+		.label_count = f->label_count,
+		.path = f->path,
 		.medium_disk = kvlist_get(medium, "VTOY_MEDIUM_DISK"),
 		.host_device = kvlist_get(medium, "VTOY_MEDIUM_DEVICE"),
 		.host_mount = kvlist_get(medium, "VTOY_HOST_MOUNT"),
@@ -54,12 +114,15 @@ static int use_store(const struct persist_opts *opts, const struct kvlist *cmdli
 	static struct store_list stores;
 	struct opened_store opened;
 	const struct store *s;
+	char wanted[256] = "";
 	int chosen, ret;
 
-	if (kvlist_get(cmdline, "persistent-path"))
-		q.path = kvlist_get(cmdline, "persistent-path");
-	log_info("persistence requested: looking for a store labelled writable or casper-rw "
-		 "(partition, or image file in %s of a partition)", q.path);
+	memcpy(q.labels, f->labels, sizeof(q.labels));
+	for (size_t i = 0; i < f->label_count; i++)
+		snprintf(wanted + strlen(wanted), sizeof(wanted) - strlen(wanted), "%s%s",
+			 i ? " or " : "", f->labels[i]);
+	log_info("%s persistence requested: looking for a store labelled %s (partition, or "
+		 "image file in %s of a partition)", f->name, wanted, q.path);
 	ret = store_find(&q, &stores);
 	if (ret < 0) {
 		log_err("cannot list block devices: %s", strerror(-ret));
@@ -68,8 +131,8 @@ static int use_store(const struct persist_opts *opts, const struct kvlist *cmdli
 	chosen = store_choose(&stores);
 	store_release_others(&stores, chosen, q.host_mount);
 	if (chosen < 0) {
-		log_warn("persistence was asked for, but no store labelled writable or casper-rw "
-			 "was found: changes will be lost at shutdown");
+		log_warn("persistence was asked for, but no store labelled %s was found: changes "
+			 "will be lost at shutdown", wanted);
 		return -ENOENT;
 	}
 	s = &stores.items[chosen];
@@ -82,13 +145,17 @@ static int use_store(const struct persist_opts *opts, const struct kvlist *cmdli
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
 	if (ret < 0)
 		return ret;
-	ret = store_casper_dirs(opened.mount, st->upper, st->work, sizeof(st->upper));
+	if (!strcmp(f->name, "casper"))
+		ret = layout_casper(opened.mount, st->upper, st->work, sizeof(st->upper));
+	else
+		ret = layout_liveboot(opened.mount, s->source, st->upper, st->work,
+				      sizeof(st->upper));
 	if (ret < 0) {
-		log_err("cannot create upper/ and work/ in the store: %s", strerror(-ret));
+		store_close(s, &opened);
 		return ret;
 	}
 	report(st, "VTOY_STORE_MOUNT", opened.mount);
-	report(st, "VTOY_STORE_LAYOUT", "casper");
+	report(st, "VTOY_STORE_LAYOUT", f->name);
 	return 0;
 }
 
@@ -109,9 +176,11 @@ static enum persist_step write_report(const struct persist_opts *opts, struct pe
 enum persist_step persist_run(const struct persist_opts *opts, int *err)
 {
 	struct kvlist cmdline = { 0 }, medium = { 0 };
+	static const struct overlay_flavor tmpfs = { .redirect_dir = false, .noatime = false };
 	struct persist_state st = { 0 };
 	enum persist_step step = PERSIST_CMDLINE;
-	char medium_env[PATH_MAX];
+	char medium_env[PATH_MAX], labels[512];
+	struct flavor flavor;
 	const char *lowerdir, *mode = "tmpfs";
 	bool wanted;
 	int ret;
@@ -135,14 +204,13 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	}
 
 	step = PERSIST_OVERLAY;
-	wanted = kvlist_has(&cmdline, "persistent") && !kvlist_has(&cmdline, "nopersistent");
-	if (kvlist_has(&cmdline, "persistent") && !wanted)
-		log_notice("nopersistent given: persistence stays off");
-	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? "yes" : "no");
+	wanted = requested_flavor(&cmdline, &flavor, labels, sizeof(labels));
+	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
-		ret = use_store(opts, &cmdline, &medium, &st);
+		ret = use_store(opts, &flavor, &medium, &st);
 		if (ret == 0) {
-			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work);
+			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work,
+						 &flavor.overlay);
 			if (ret == 0)
 				mode = "store";
 		}
@@ -159,7 +227,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		ret = overlay_tmpfs(opts->run_dir, kvlist_get(&cmdline, "overlay-size"), st.upper,
 				    st.work, sizeof(st.upper));
 		if (ret == 0)
-			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work);
+			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work, &tmpfs);
 		if (ret < 0)
 			goto out;
 	}

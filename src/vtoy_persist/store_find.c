@@ -164,7 +164,10 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 
 	if (dev->has_partitions || !dev->fstype[0])
 		return;
+	/* live-boot matches the GPT partition name as well as the label. */
 	rank = label_rank(q, dev->label);
+	if (rank < 0 && dev->part_name[0])
+		rank = label_rank(q, dev->part_name);
 	if (rank >= 0 && is_ext(dev->fstype)) {
 		struct store *s = add_candidate(out, dev);
 
@@ -172,11 +175,12 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			return;
 		snprintf(s->source, sizeof(s->source), "%s", dev->node);
 		snprintf(s->fstype, sizeof(s->fstype), "%s", dev->fstype);
-		snprintf(s->label, sizeof(s->label), "%s", dev->label);
+		snprintf(s->label, sizeof(s->label), "%s", q->labels[rank]);
 		s->label_rank = rank;
 		s->on_medium_disk = on_disk(q, s->disk);
 		out->count++;
-		log_info("candidate: partition %s (%s, label %s)", dev->node, dev->fstype, dev->label);
+		log_info("candidate: partition %s (%s, label %s%s%s)", dev->node, dev->fstype,
+			 dev->label, dev->part_name[0] ? ", partition name " : "", dev->part_name);
 		return;
 	}
 	if (rank >= 0) {

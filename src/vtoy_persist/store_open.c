@@ -70,7 +70,10 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 	}
 
 	snprintf(fsck_log, sizeof(fsck_log), "%s/fsck.log", run_dir);
-	log_info("checking %s (%s) with e2fsck -p", s->source, out->device);
+	if (s->is_file)
+		log_info("checking %s (%s) with e2fsck -p", s->source, out->device);
+	else
+		log_info("checking %s with e2fsck -p", s->source);
 	out->fsck = fsck_run(e2fsck_path, out->device, fsck_log, &out->fsck_status);
 	if (out->fsck == FSCK_REPAIRED)
 		log_warn("e2fsck repaired errors on %s (exit %d); details in %s", s->source,
@@ -99,13 +102,12 @@ fail:
 	return ret;
 }
 
-int store_casper_dirs(const char *store_mount, char *upper, char *work, size_t len)
+void store_close(const struct store *s, const struct opened_store *opened)
 {
-	snprintf(upper, len, "%s/upper", store_mount);
-	snprintf(work, len, "%s/work", store_mount);
-	if (mkdir(upper, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (mkdir(work, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	if (umount2(opened->mount, 0) < 0) {
+		log_warn("cannot unmount %s: %s", opened->mount, strerror(errno));
+		return;
+	}
+	if (s->is_file)
+		undo_file(s);
 }

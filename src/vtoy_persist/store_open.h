@@ -20,7 +20,8 @@ struct opened_store {
 int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
 	       struct opened_store *out);
 
-/* casper's layout: upper/ and work/ at the store root. Creates them. */
-int store_casper_dirs(const char *store_mount, char *upper, char *work, size_t len);
+/* Unmounts a store opened by store_open and makes its partition read-only
+ * again (image files). */
+void store_close(const struct store *s, const struct opened_store *opened);
 
 #endif

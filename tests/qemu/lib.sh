@@ -69,6 +69,30 @@ SFDISK
 	cleanup_mounts
 }
 
+# make_ext4_disk IMG SIZE_MIB LABEL DIR: an MBR disk with one Linux
+# partition at LBA 2048 holding an ext4 filesystem labelled LABEL with DIR's
+# files in it (built without loop devices: mke2fs -E offset=).
+make_ext4_disk() {
+	local img=$1 size_mib=$2 label=$3 dir=$4
+	local sectors=$((size_mib * 2048 - 2048))
+	rm -f "$img"
+	truncate -s "${size_mib}M" "$img"
+	printf 'label: dos\nstart=2048, size=%d, type=83\n' "$sectors" | sfdisk -q "$img"
+	mke2fs -q -F -t ext4 -L "$label" -d "$dir" -E offset=$((2048 * 512)) "$img" $((sectors / 2))k ||
+		die "mke2fs failed"
+}
+
+# part1_cat IMG FILE: prints FILE from the ext4 filesystem of IMG's first
+# partition (empty when absent)
+part1_cat() {
+	local start size tmp
+	read -r start size < <(sfdisk -d "$1" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\).*/\1 \2/p' | head -n 1)
+	tmp=$(mktemp)
+	dd if="$1" of="$tmp" bs=512 skip="$start" count="$size" status=none
+	debugfs -R "cat $2" "$tmp" 2>/dev/null
+	rm -f "$tmp"
+}
+
 # stick_mount_data IMG MNTDIR: the stick's exFAT partition, read-only
 stick_mount_data() {
 	local img=$1 mnt=$2 start size dev
@@ -107,7 +131,16 @@ qemu_cmd() {
 		-kernel "$KERNEL" -initrd "$3"
 		-device qemu-xhci,id=xhci
 		-drive "if=none,id=stick,format=raw,file=$2"
-		-device usb-storage,bus=xhci.0,drive=stick,removable=on)
+		-device usb-storage,bus=xhci.0,drive=stick,removable=on
+		"${QEMU_EXTRA[@]}")
+}
+
+# Extra QEMU arguments a scenario sets (more disks).
+QEMU_EXTRA=()
+
+# usb_disk_args IMG ID: arguments for another USB stick holding IMG.
+usb_disk_args() {
+	echo "-drive if=none,id=$2,format=raw,file=$1 -device usb-storage,bus=xhci.0,drive=$2,removable=on"
 }
 
 BASE_APPEND="console=ttyS0,115200 panic=1 vtoy.onfail=poweroff"

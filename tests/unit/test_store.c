@@ -51,14 +51,18 @@ static void none(void)
 
 static void overlay_options_are_explicit(void)
 {
+	const struct overlay_flavor casper = { false, false }, liveboot = { true, true };
 	char buf[4096], lower[5000];
 
-	CHECK_INT(overlay_options(buf, sizeof(buf), "/l2:/l1", "/s/upper", "/s/work"), 0);
+	CHECK_INT(overlay_options(buf, sizeof(buf), "/l2:/l1", "/s/upper", "/s/work", &casper), 0);
 	CHECK_STR(buf, "lowerdir=/l2:/l1,upperdir=/s/upper,workdir=/s/work,"
-		       "index=off,metacopy=off,redirect_dir=off,xino=off");
+		       "redirect_dir=off,index=off,metacopy=off,xino=off");
+	CHECK_INT(overlay_options(buf, sizeof(buf), "/l", "/v/rw", "/v/work", &liveboot), 0);
+	CHECK_STR(buf, "lowerdir=/l,upperdir=/v/rw,workdir=/v/work,"
+		       "redirect_dir=on,index=off,metacopy=off,xino=off");
 	memset(lower, 'a', sizeof(lower) - 1);
 	lower[sizeof(lower) - 1] = '\0';
-	CHECK_INT(overlay_options(buf, sizeof(buf), lower, "/u", "/w"), -E2BIG);
+	CHECK_INT(overlay_options(buf, sizeof(buf), lower, "/u", "/w", &casper), -E2BIG);
 }
 
 const struct unit_test store_tests[] = {

@@ -14,7 +14,7 @@ qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" persistent "vtoy.t
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /run/vtoy/host/casper-rw.dat (ext4, label casper-rw)"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: casper-rw: clean"
-expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: yes)"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: casper)"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker inside casper-rw.dat (upper/root) after boot 1" \
 	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token"

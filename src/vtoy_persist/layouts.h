@@ -1,0 +1,18 @@
+/* Where the root overlay's upper and work directories are inside a store,
+ * per the system the store was made for. */
+#ifndef VTOY_LAYOUTS_H
+#define VTOY_LAYOUTS_H
+
+#include <stddef.h>
+
+/* casper: upper/ and work/ at the store root, created when missing. */
+int layout_casper(const char *store_mount, char *upper, char *work, size_t len);
+
+/* live-boot: the store's persistence.conf decides. With "/ union" the root
+ * overlay goes on SOURCE/rw and SOURCE/work (created when missing).
+ * Returns 0, -ENOENT (no persistence.conf: live-boot ignores the volume),
+ * -ENODATA (no "/ union" entry), or another -errno; all logged. */
+int layout_liveboot(const char *store_mount, const char *store_name, char *upper, char *work,
+		    size_t len);
+
+#endif
