@@ -85,7 +85,7 @@ run:
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/demo.sh --interactive
 
 fuzz:
-	$(MAKE) -C tests/fuzz
+	$(MAKE) -C tests/fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)
 
 clean:
 	rm -rf $(B)

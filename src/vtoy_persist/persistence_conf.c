@@ -40,12 +40,17 @@ static const char *dest_problem(const char *dest)
 	return NULL;
 }
 
-static void strip_trailing_slashes(char *path)
+/* "//home//x/" -> "/home/x": one spelling per directory. */
+static void normalize_slashes(char *path)
 {
-	size_t n = strlen(path);
+	size_t out = 0;
 
-	while (n > 1 && path[n - 1] == '/')
-		path[--n] = '\0';
+	for (size_t in = 0; path[in]; in++)
+		if (path[in] != '/' || out == 0 || path[out - 1] != '/')
+			path[out++] = path[in];
+	while (out > 1 && path[out - 1] == '/')
+		out--;
+	path[out] = '\0';
 }
 
 /* One line into e; 1: an entry, 0: blank or comment, -EINVAL: dropped (logged). */
@@ -89,7 +94,7 @@ static int parse_line(const char *line, size_t len, const char *name, unsigned n
 		return -EINVAL;
 	}
 	strcpy(e->dest, tok);
-	strip_trailing_slashes(e->dest);
+	normalize_slashes(e->dest);
 	problem = dest_problem(e->dest);
 	if (problem) {
 		log_warn("%s:%u: line ignored: destination '%s' %s", name, nr, tok, problem);
@@ -127,7 +132,7 @@ static int parse_line(const char *line, size_t len, const char *name, unsigned n
 				return -EINVAL;
 			} else {
 				strcpy(e->source, src);
-				strip_trailing_slashes(e->source);
+				normalize_slashes(e->source);
 			}
 			have_source = true;
 		} else {

@@ -160,6 +160,20 @@ static void nested_sources_dropped(void)
 	pconf_free(&c);
 }
 
+static void slashes_normalized(void)
+{
+	struct pconf c;
+
+	CHECK_INT(parse("//home//user/ link\n/home/user\n//,/\n", &c), 0);
+	CHECK_INT(c.count, 2);
+	CHECK_STR(c.items[0].dest, "/,");
+	CHECK_STR(c.items[0].source, ",");
+	CHECK_STR(c.items[1].dest, "/home/user");
+	CHECK_STR(c.items[1].source, "home/user");
+	CHECK_INT(c.items[1].method, PCONF_LINK); /* line 1 wins over line 2 */
+	pconf_free(&c);
+}
+
 static void empty_file(void)
 {
 	struct pconf c;
@@ -180,6 +194,7 @@ const struct unit_test pconf_tests[] = {
 	UNIT_TEST(crlf_bom_nul_long),
 	UNIT_TEST(sorted_first_per_destination_wins),
 	UNIT_TEST(nested_sources_dropped),
+	UNIT_TEST(slashes_normalized),
 	UNIT_TEST(empty_file),
 	{ NULL, NULL },
 };
