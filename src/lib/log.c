@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,42 @@ static int read_console_loglevel(void)
 	return level;
 }
 
+#define DEVKMSG_SYSCTL "/proc/sys/kernel/printk_devkmsg"
+
+static int devkmsg_set(const char *value)
+{
+	int fd = open(DEVKMSG_SYSCTL, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n == (ssize_t)strlen(value) ? 0 : -1;
+}
+
+static void devkmsg_restore(void)
+{
+	devkmsg_set("ratelimit\n");
+}
+
+/* Writes to /dev/kmsg are rate-limited by default (a burst of 10), which
+ * would drop our decisions from the console; lift the limit while we run.
+ * The sysctl takes a value only whole, with its newline. */
+static void devkmsg_unlimit(void)
+{
+	char value[16] = "";
+	int fd = open(DEVKMSG_SYSCTL, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, value, sizeof(value) - 1);
+	close(fd);
+	if (n > 0 && strncmp(value, "ratelimit", 9) == 0 && devkmsg_set("on\n") == 0)
+		atexit(devkmsg_restore);
+}
+
 void log_init(const char *prog, int targets, const char *run_dir)
 {
 	char path[512];
@@ -35,6 +72,8 @@ void log_init(const char *prog, int targets, const char *run_dir)
 	if (targets & VLOG_TO_KMSG) {
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		console_loglevel = read_console_loglevel();
+		if (kmsg_fd >= 0)
+			devkmsg_unlimit();
 	}
 	if ((targets & VLOG_TO_FILE) && run_dir) {
 		snprintf(path, sizeof(path), "%s/log", run_dir);

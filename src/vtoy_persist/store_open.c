@@ -79,8 +79,9 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		log_warn("e2fsck repaired errors on %s (exit %d); details in %s", s->source,
 			 out->fsck_status, fsck_log);
 	if (out->fsck == FSCK_FAILED) {
-		log_err("e2fsck could not make %s consistent (exit %d): it is not written to",
-			s->source, out->fsck_status);
+		log_err("e2fsck could not make %s consistent (exit %d): it is left unmounted; "
+			"run e2fsck on it by hand (details in %s)",
+			s->source, out->fsck_status, fsck_log);
 		ret = -EUCLEAN;
 		goto fail;
 	}

@@ -82,6 +82,17 @@ make_ext4_disk() {
 		die "mke2fs failed"
 }
 
+# disk_from_fs IMG FSIMG: an MBR disk with one Linux partition at LBA 2048
+# holding the filesystem image FSIMG.
+disk_from_fs() {
+	local img=$1 fs=$2 sectors
+	sectors=$((($(stat -c %s "$fs") + 511) / 512))
+	rm -f "$img"
+	truncate -s $(((sectors + 2048) * 512)) "$img"
+	printf 'label: dos\nstart=2048, size=%d, type=83\n' "$sectors" | sfdisk -q "$img"
+	dd if="$fs" of="$img" bs=512 seek=2048 conv=notrunc status=none
+}
+
 # part1_cat IMG FILE: prints FILE from the ext4 filesystem of IMG's first
 # partition (empty when absent)
 part1_cat() {
@@ -211,6 +222,15 @@ expect_equal() {
 }
 
 scenario_finish() {
+	local log
+	# Every decision must reach the console: none of our lines may have been
+	# dropped by the kernel's /dev/kmsg rate limit.
+	for log in "$SCENARIO_DIR"/*.log; do
+		[ -f "$log" ] || continue
+		if grep -qE 'printk: vtoy-[a-z-]*: [0-9]+ output lines suppressed' "$log"; then
+			fail "$log: kmsg rate limit dropped log lines"
+		fi
+	done
 	if [ "$SCENARIO_FAILURES" -gt 0 ]; then
 		echo "  console logs: $SCENARIO_DIR/*.log"
 		exit 1

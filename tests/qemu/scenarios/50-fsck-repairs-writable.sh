@@ -1,0 +1,34 @@
+#!/bin/bash
+# casper's "writable" partition (on a second disk) that was not cleanly
+# unmounted and has wrong summary counts: e2fsck -p repairs it, the repair
+# is reported, and the store is used; "writable" wins over the stick's
+# casper-rw.dat. Boot 2 finds the marker and a clean filesystem.
+. "$(dirname "$0")/../scenario-env.sh"
+
+token=repaired-$$-$RANDOM
+iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
+mkdir -p "$SCENARIO_DIR/fs/data"
+echo "user data" > "$SCENARIO_DIR/fs/data/keep.txt"
+mke2fs -q -F -t ext4 -L writable -d "$SCENARIO_DIR/fs" "$SCENARIO_DIR/writable.fs" 40M
+debugfs -w -R "ssv state 0" "$SCENARIO_DIR/writable.fs" 2>/dev/null
+debugfs -w -R "ssv free_blocks_count 17" "$SCENARIO_DIR/writable.fs" 2>/dev/null
+disk_from_fs "$SCENARIO_DIR/writable.img" "$SCENARIO_DIR/writable.fs"
+read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/writable.img" writable)"
+
+log=$SCENARIO_DIR/boot1.log
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=write:$token" || fail "boot 1: qemu exited with $?"
+expect_line "$log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label writable)"
+expect_line "$log" "vtoy-persist: not using /run/vtoy/host/casper-rw.dat: label writable is preferred over casper-rw"
+expect_line "$log" "vtoy-persist: e2fsck: writable was not cleanly unmounted, check forced."
+expect_line "$log" "vtoy-persist: WARNING: e2fsck repaired errors on /dev/sdb1 (exit 1)"
+expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label writable, layout casper, e2fsck repaired)"
+expect_line "$log" "VTOYTEST: RESULT wrote $token"
+expect_equal "marker in upper/ of the writable partition" \
+	"$(part1_cat "$SCENARIO_DIR/writable.img" /upper/root/vtoy-marker.txt)" "$token"
+expect_equal "data already on the partition" "$(part1_cat "$SCENARIO_DIR/writable.img" /data/keep.txt)" "user data"
+
+log=$SCENARIO_DIR/boot2.log
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=expect:$token" || fail "boot 2: qemu exited with $?"
+expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label writable, layout casper, e2fsck clean)"
+expect_line "$log" "VTOYTEST: RESULT found $token"
+scenario_finish
