@@ -162,8 +162,12 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 	char mnt[PATH_MAX];
 	int rank, ret;
 
-	if (dev->has_partitions || !dev->fstype[0])
+	if (dev->has_partitions)
+		return; /* its partitions are looked at one by one */
+	if (!dev->fstype[0]) {
+		log_info("%s: skipped, no filesystem found", dev->node);
 		return;
+	}
 	/* live-boot matches the GPT partition name as well as the label. */
 	rank = label_rank(q, dev->label);
 	if (rank < 0 && dev->part_name[0])
@@ -188,8 +192,11 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			 dev->label, dev->fstype);
 		return;
 	}
-	if (!fstype_mountable(dev->fstype) || !strcmp(dev->fstype, "iso9660"))
+	if (!fstype_mountable(dev->fstype) || !strcmp(dev->fstype, "iso9660")) {
+		log_info("%s: skipped, label '%s' is not a store label and %s cannot hold store "
+			 "files", dev->node, dev->label, dev->fstype);
 		return;
+	}
 	if (q->host_device && strcmp(q->host_device, dev->node) == 0) {
 		scan_files(q, dev, q->host_mount, out);
 		return;
