@@ -1,8 +1,10 @@
 #include "layouts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +60,72 @@ static int make_store_dirs(const char *store_mount, const char *rel_upper, const
 	return 0;
 }
 
+/* Entries casper leaves at the store root when it migrates the old layout. */
+static bool casper_keeps_at_root(const char *name)
+{
+	static const char *const kept[] = { ".", "..", "lost+found", "upper", "work", "log",
+					    "crash", NULL };
+
+	for (int i = 0; kept[i]; i++)
+		if (!strcmp(name, kept[i]))
+			return true;
+	return !strncmp(name, "install-logs-", 13);
+}
+
+/* casper before 19.10 kept the changes at the store root. When upper/ is
+ * missing and the root holds anything else, move it into upper/ as casper
+ * does, entry by entry (renames within one filesystem: nothing is copied). */
+static int casper_migrate(const char *store_mount)
+{
+	int root_fd, upper_fd, moved = 0, failed = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	root_fd = open(store_mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	dir = fdopendir(dup(root_fd));
+	if (!dir) {
+		close(root_fd);
+		return -errno;
+	}
+	upper_fd = -1;
+	while ((de = readdir(dir))) {
+		if (casper_keeps_at_root(de->d_name))
+			continue;
+		if (upper_fd < 0) {
+			log_notice("the store has casper's old layout (changes at its root): moving "
+				   "them into upper/, as casper does");
+			if (mkdirat(root_fd, "upper", 0755) < 0 ||
+			    (upper_fd = openat(root_fd, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW |
+								 O_CLOEXEC)) < 0) {
+				log_err("cannot create upper/ for the migration: %s", strerror(errno));
+				failed++;
+				break;
+			}
+		}
+		if (renameat(root_fd, de->d_name, upper_fd, de->d_name) == 0) {
+			moved++;
+		} else {
+			log_err("cannot move %s into upper/: %s", de->d_name, strerror(errno));
+			failed++;
+		}
+	}
+	closedir(dir);
+	close(root_fd);
+	if (upper_fd >= 0) {
+		close(upper_fd);
+		log_notice("moved %d entries into upper/%s", moved, failed ? ", some failed" : "");
+	}
+	return failed ? -EIO : 0;
+}
+
 int layout_casper(const char *store_mount, char *upper, char *work, size_t len)
 {
+	int ret = check_beneath(store_mount, "upper");
+
+	if (ret == -ENOENT && (ret = casper_migrate(store_mount)) < 0)
+		return ret;
 	return make_store_dirs(store_mount, "upper", "work", upper, work, len);
 }
 

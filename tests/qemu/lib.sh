@@ -104,15 +104,17 @@ part1_cat() {
 	rm -f "$tmp"
 }
 
-# stick_mount_data IMG MNTDIR: the stick's exFAT partition, read-only
+# stick_mount_data IMG MNTDIR [rw]: the stick's exFAT partition, read-only
+# unless rw is given
 stick_mount_data() {
-	local img=$1 mnt=$2 start size dev
+	local img=$1 mnt=$2 mode=${3:-ro} start size dev ro=ro
+	[ "$mode" = rw ] && ro=
 	read -r start size < <(sfdisk -d "$img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=7.*/\1 \2/p')
 	[ -n "$start" ] || die "$img has no partition of type 7"
-	dev=$(loop_attach "$img" "$start" "$size" ro) || die "losetup failed"
+	dev=$(loop_attach "$img" "$start" "$size" $ro) || die "losetup failed"
 	VTOY_LOOPS+=("$dev")
 	mkdir -p "$mnt"
-	mount.exfat-fuse -o ro "$dev" "$mnt" >/dev/null 2>&1 || die "mount.exfat-fuse failed"
+	mount.exfat-fuse -o "$mode" "$dev" "$mnt" >/dev/null 2>&1 || die "mount.exfat-fuse failed"
 	VTOY_MOUNTS+=("$mnt")
 }
 

@@ -7,8 +7,8 @@
 
 token=repaired-$$-$RANDOM
 iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
-mkdir -p "$SCENARIO_DIR/fs/data"
-echo "user data" > "$SCENARIO_DIR/fs/data/keep.txt"
+mkdir -p "$SCENARIO_DIR/fs/upper/data" "$SCENARIO_DIR/fs/work"
+echo "user data" > "$SCENARIO_DIR/fs/upper/data/keep.txt"
 mke2fs -q -F -t ext4 -L writable -d "$SCENARIO_DIR/fs" "$SCENARIO_DIR/writable.fs" 40M
 debugfs -w -R "ssv state 0" "$SCENARIO_DIR/writable.fs" 2>/dev/null
 debugfs -w -R "ssv free_blocks_count 17" "$SCENARIO_DIR/writable.fs" 2>/dev/null
@@ -25,7 +25,7 @@ expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label 
 expect_line "$log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker in upper/ of the writable partition" \
 	"$(part1_cat "$SCENARIO_DIR/writable.img" /upper/root/vtoy-marker.txt)" "$token"
-expect_equal "data already on the partition" "$(part1_cat "$SCENARIO_DIR/writable.img" /data/keep.txt)" "user data"
+expect_equal "data already in the store" "$(part1_cat "$SCENARIO_DIR/writable.img" /upper/data/keep.txt)" "user data"
 
 log=$SCENARIO_DIR/boot2.log
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=expect:$token" || fail "boot 2: qemu exited with $?"
