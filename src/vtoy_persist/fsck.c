@@ -16,6 +16,7 @@ const char *fsck_result_name(enum fsck_result r)
 	case FSCK_CLEAN: return "clean";
 	case FSCK_REPAIRED: return "repaired";
 	case FSCK_FAILED: return "failed";
+	case FSCK_SKIPPED: return "skipped (read-only)";
 	}
 	return "?";
 }

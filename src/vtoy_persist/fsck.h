@@ -6,6 +6,7 @@ enum fsck_result {
 	FSCK_CLEAN,     /* exit 0 */
 	FSCK_REPAIRED,  /* exit 1 or 2: errors fixed */
 	FSCK_FAILED,    /* errors left, or e2fsck could not run: do not write */
+	FSCK_SKIPPED,   /* read-only use: nothing is written, not even by e2fsck */
 };
 
 const char *fsck_result_name(enum fsck_result r);

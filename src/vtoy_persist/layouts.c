@@ -36,8 +36,8 @@ static int check_beneath(const char *store_mount, const char *rel)
 
 /* Creates STORE/rel_upper and STORE/rel_work (parents too), refusing any
  * that is, or would be reached through, a symlink leading out of the store. */
-static int make_store_dirs(const char *store_mount, const char *rel_upper, const char *rel_work,
-			   char *upper, char *work, size_t len)
+static int make_store_dirs(const char *store_mount, bool create, const char *rel_upper,
+			   const char *rel_work, char *upper, char *work, size_t len)
 {
 	const char *rels[2] = { rel_upper, rel_work };
 	char *paths[2] = { upper, work };
@@ -46,6 +46,10 @@ static int make_store_dirs(const char *store_mount, const char *rel_upper, const
 	for (int i = 0; i < 2; i++) {
 		snprintf(paths[i], len, "%s/%s", store_mount, rels[i]);
 		ret = check_beneath(store_mount, rels[i]);
+		if (ret == -ENOENT && !create) {
+			log_warn("the read-only store has no %s/ yet: nothing of it to show", rels[i]);
+			return ret;
+		}
 		if (ret == -ENOENT)
 			ret = mkdir_p(paths[i], 0755);
 		if (ret == 0)
@@ -56,6 +60,8 @@ static int make_store_dirs(const char *store_mount, const char *rel_upper, const
 					      : strerror(-ret));
 			return ret;
 		}
+		if (!create)
+			break; /* a read-only store is only a lower layer: no work/ */
 	}
 	return 0;
 }
@@ -120,13 +126,13 @@ static int casper_migrate(const char *store_mount)
 	return failed ? -EIO : 0;
 }
 
-int layout_casper(const char *store_mount, char *upper, char *work, size_t len)
+int layout_casper(const char *store_mount, bool create, char *upper, char *work, size_t len)
 {
 	int ret = check_beneath(store_mount, "upper");
 
-	if (ret == -ENOENT && (ret = casper_migrate(store_mount)) < 0)
+	if (create && ret == -ENOENT && (ret = casper_migrate(store_mount)) < 0)
 		return ret;
-	return make_store_dirs(store_mount, "upper", "work", upper, work, len);
+	return make_store_dirs(store_mount, create, "upper", "work", upper, work, len);
 }
 
 /* Reads persistence.conf at the store root, refusing symlinks out of it. */
@@ -162,8 +168,8 @@ static int read_conf(const char *store_mount, char **text, size_t *len)
 	return ret;
 }
 
-int layout_liveboot(const char *store_mount, const char *store_name, char *upper, char *work,
-		    size_t len)
+int layout_liveboot(const char *store_mount, const char *store_name, bool create, char *upper,
+		    char *work, size_t len)
 {
 	char rel_upper[PATH_MAX + 8], rel_work[PATH_MAX + 8];
 	const struct pconf_entry *root;
@@ -206,5 +212,5 @@ int layout_liveboot(const char *store_mount, const char *store_name, char *upper
 	snprintf(rel_upper, sizeof(rel_upper), "%s%srw", root->source, *root->source ? "/" : "");
 	snprintf(rel_work, sizeof(rel_work), "%s%swork", root->source, *root->source ? "/" : "");
 	pconf_free(&conf);
-	return make_store_dirs(store_mount, rel_upper, rel_work, upper, work, len);
+	return make_store_dirs(store_mount, create, rel_upper, rel_work, upper, work, len);
 }

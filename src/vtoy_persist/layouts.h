@@ -5,14 +5,19 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
+/* With create false (a read-only store) nothing is created or migrated and
+ * a missing upper directory is -ENOENT. */
+
 /* casper: upper/ and work/ at the store root, created when missing. */
-int layout_casper(const char *store_mount, char *upper, char *work, size_t len);
+int layout_casper(const char *store_mount, bool create, char *upper, char *work, size_t len);
 
 /* live-boot: the store's persistence.conf decides. With "/ union" the root
  * overlay goes on SOURCE/rw and SOURCE/work (created when missing).
  * Returns 0, -ENOENT (no persistence.conf: live-boot ignores the volume),
  * -ENODATA (no "/ union" entry), or another -errno; all logged. */
-int layout_liveboot(const char *store_mount, const char *store_name, char *upper, char *work,
-		    size_t len);
+int layout_liveboot(const char *store_mount, const char *store_name, bool create, char *upper,
+		    char *work, size_t len);
 
 #endif

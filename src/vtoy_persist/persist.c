@@ -45,6 +45,7 @@ struct flavor {
 	const char *labels[STORE_LABELS_MAX];
 	size_t label_count;
 	const char *path;           /* directory of store image files */
+	bool read_only;             /* show the store, write to a tmpfs */
 	struct overlay_flavor overlay;
 };
 
@@ -87,6 +88,7 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 		f->name = "live-boot";
 		liveboot_labels(kvlist_get(cmdline, "persistence-label") ?: "persistence", buf, len, f);
 		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
+		f->read_only = kvlist_has(cmdline, "persistence-read-only");
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
 		f->overlay.noatime = true;
 	} else if (casper) {
@@ -141,14 +143,15 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_DEVICE", s->device);
 	report(st, "VTOY_STORE_LABEL", s->label);
 	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : "partition");
-	ret = store_open(s, opts->run_dir, opts->e2fsck, &opened);
+	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
 	if (ret < 0)
 		return ret;
 	if (!strcmp(f->name, "casper"))
-		ret = layout_casper(opened.mount, st->upper, st->work, sizeof(st->upper));
+		ret = layout_casper(opened.mount, !f->read_only, st->upper, st->work,
+				    sizeof(st->upper));
 	else
-		ret = layout_liveboot(opened.mount, s->source, st->upper, st->work,
+		ret = layout_liveboot(opened.mount, s->source, !f->read_only, st->upper, st->work,
 				      sizeof(st->upper));
 	if (ret < 0) {
 		store_close(s, &opened);
@@ -156,6 +159,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	}
 	report(st, "VTOY_STORE_MOUNT", opened.mount);
 	report(st, "VTOY_STORE_LAYOUT", f->name);
+	report(st, "VTOY_STORE_ACCESS", f->read_only ? "read-only" : "read-write");
 	return 0;
 }
 
@@ -176,7 +180,8 @@ static enum persist_step write_report(const struct persist_opts *opts, struct pe
 enum persist_step persist_run(const struct persist_opts *opts, int *err)
 {
 	struct kvlist cmdline = { 0 }, medium = { 0 };
-	static const struct overlay_flavor tmpfs = { .redirect_dir = false, .noatime = false };
+	struct overlay_flavor tmpfs = { .redirect_dir = false, .noatime = false };
+	char ro_lowerdir[4096];
 	struct persist_state st = { 0 };
 	enum persist_step step = PERSIST_CMDLINE;
 	char medium_env[PATH_MAX], labels[512];
@@ -208,7 +213,20 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
 		ret = use_store(opts, &flavor, &medium, &st);
-		if (ret == 0) {
+		if (ret == 0 && flavor.read_only) {
+			/* The store's changes become the top read-only layer. */
+			if ((size_t)snprintf(ro_lowerdir, sizeof(ro_lowerdir), "%s:%s", st.upper,
+					     lowerdir) >= sizeof(ro_lowerdir)) {
+				log_err("too many layers to add the store as one more");
+				ret = -ENAMETOOLONG;
+			} else {
+				lowerdir = ro_lowerdir;
+				tmpfs.redirect_dir = flavor.overlay.redirect_dir;
+				mode = "read-only-store";
+				log_notice("persistence-read-only: the store is shown, changes go to a "
+					   "tmpfs and are lost at shutdown");
+			}
+		} else if (ret == 0) {
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work,
 						 &flavor.overlay);
 			if (ret == 0)
@@ -224,6 +242,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		log_info("persistence not requested: root overlay on tmpfs");
 	}
 	if (strcmp(mode, "store") != 0) {
+		/* tmpfs upper: no persistence, read-only store, or a fallback */
 		ret = overlay_tmpfs(opts->run_dir, kvlist_get(&cmdline, "overlay-size"), st.upper,
 				    st.work, sizeof(st.upper));
 		if (ret == 0)

@@ -15,30 +15,33 @@
 
 #define PROBE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-/* An image file needs its partition writable: the loop device writes
- * through it. Only this partition, and only because it holds the store. */
-static int attach_file(const struct store *s, char *dev, size_t len)
+/* An image file used read-write needs its partition writable: the loop
+ * device writes through it. Only this partition, and only because it holds
+ * the store. */
+static int attach_file(const struct store *s, bool read_only, char *dev, size_t len)
 {
 	int root_fd, fd, loop_fd;
 
-	if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
-		int ret = -errno;
+	if (!read_only) {
+		if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
+			int ret = -errno;
 
-		log_err("cannot remount %s read-write to write to %s: %s", s->device, s->file,
-			strerror(-ret));
-		return ret;
+			log_err("cannot remount %s read-write to write to %s: %s", s->device,
+				s->file, strerror(-ret));
+			return ret;
+		}
+		log_info("%s remounted read-write: it holds the store %s", s->device, s->file);
 	}
-	log_info("%s remounted read-write: it holds the store %s", s->device, s->file);
 	root_fd = open(s->host_mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return -errno;
-	fd = safepath_open(root_fd, s->file, O_RDWR);
+	fd = safepath_open(root_fd, s->file, read_only ? O_RDONLY : O_RDWR);
 	close(root_fd);
 	if (fd < 0) {
-		log_err("cannot open %s for writing: %s", s->source, strerror(-fd));
+		log_err("cannot open %s: %s", s->source, strerror(-fd));
 		return fd;
 	}
-	loop_fd = loopdev_attach_fd(fd, false, s->file, dev, len);
+	loop_fd = loopdev_attach_fd(fd, read_only, s->file, dev, len);
 	close(fd);
 	if (loop_fd < 0)
 		log_err("cannot attach %s to a loop device: %s", s->source, strerror(-loop_fd));
@@ -51,22 +54,47 @@ static void undo_file(const struct store *s)
 		log_warn("cannot remount %s read-only again: %s", s->device, strerror(errno));
 }
 
+static void fail_cleanup(const struct store *s, bool read_only, int hold_fd)
+{
+	if (hold_fd >= 0)
+		close(hold_fd); /* the loop device clears itself */
+	if (s->is_file && !read_only)
+		undo_file(s);
+}
+
 int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
-	       struct opened_store *out)
+	       bool read_only, struct opened_store *out)
 {
 	char fsck_log[PATH_MAX];
 	int hold_fd = -1, ret;
 
 	memset(out, 0, sizeof(*out));
+	out->read_only = read_only;
+	snprintf(out->mount, sizeof(out->mount), "%s/store", run_dir);
 	if (s->is_file) {
-		hold_fd = attach_file(s, out->device, sizeof(out->device));
+		hold_fd = attach_file(s, read_only, out->device, sizeof(out->device));
 		if (hold_fd < 0) {
 			if (hold_fd != -EROFS)
-				undo_file(s);
+				fail_cleanup(s, read_only, -1);
 			return hold_fd;
 		}
 	} else {
 		snprintf(out->device, sizeof(out->device), "%s", s->device);
+	}
+
+	if (read_only) {
+		out->fsck = FSCK_SKIPPED;
+		ret = mount_probe_ro(out->device, out->mount, s->fstype);
+		if (ret < 0) {
+			log_err("cannot mount %s read-only: %s", s->source, strerror(-ret));
+			fail_cleanup(s, read_only, hold_fd);
+			return ret;
+		}
+		log_info("%s mounted read-only (no e2fsck, no journal replay): nothing on it "
+			 "changes", s->source);
+		if (hold_fd >= 0)
+			close(hold_fd);
+		return 0;
 	}
 
 	snprintf(fsck_log, sizeof(fsck_log), "%s/fsck.log", run_dir);
@@ -82,25 +110,19 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		log_err("e2fsck could not make %s consistent (exit %d): it is left unmounted; "
 			"run e2fsck on it by hand (details in %s)",
 			s->source, out->fsck_status, fsck_log);
-		ret = -EUCLEAN;
-		goto fail;
+		fail_cleanup(s, read_only, hold_fd);
+		return -EUCLEAN;
 	}
 
-	snprintf(out->mount, sizeof(out->mount), "%s/store", run_dir);
 	ret = mount_at(out->device, out->mount, "ext4", MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
 	if (ret < 0) {
 		log_err("cannot mount %s read-write: %s", s->source, strerror(-ret));
-		goto fail;
+		fail_cleanup(s, read_only, hold_fd);
+		return ret;
 	}
 	if (hold_fd >= 0)
 		close(hold_fd);
 	return 0;
-fail:
-	if (hold_fd >= 0) {
-		close(hold_fd); /* the loop device clears itself */
-		undo_file(s);
-	}
-	return ret;
 }
 
 void store_close(const struct store *s, const struct opened_store *opened)
@@ -109,6 +131,6 @@ void store_close(const struct store *s, const struct opened_store *opened)
 		log_warn("cannot unmount %s: %s", opened->mount, strerror(errno));
 		return;
 	}
-	if (s->is_file)
+	if (s->is_file && !opened->read_only)
 		undo_file(s);
 }
