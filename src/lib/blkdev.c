@@ -112,7 +112,7 @@ static void fill_disk_info(struct blkdev *dev)
 		}
 	}
 	if (strstr(target, "/usb"))
-		dev->removable = true;
+		dev->usb = dev->removable = true;
 	if (read_sysfs(dev->disk, "removable", buf, sizeof(buf)) == 0 && buf[0] == '1')
 		dev->removable = true;
 }

@@ -16,6 +16,7 @@ struct blkdev {
 	bool is_partition;
 	bool has_partitions;
 	bool removable;     /* removable media flag, or on a USB bus */
+	bool usb;           /* on a USB bus */
 	bool probed;        /* libblkid answered */
 	char fstype[32];    /* TYPE, "" when none found */
 	char label[128];    /* LABEL */

@@ -29,6 +29,8 @@ static void usage(FILE *out)
 		"                      persistence.conf has '/ union' (rw/ and work/)\n"
 		"  persistence-label=L1,L2  live-boot: the labels looked for\n"
 		"  persistence-path=P  live-boot: directory of store image files (default /)\n"
+		"  persistence-media=removable|removable-usb  live-boot: only stores on\n"
+		"                      removable (or USB) disks\n"
 		"  persistence-read-only  live-boot: show the store, keep changes in a tmpfs;\n"
 		"                      the store is mounted read-only, no e2fsck, no journal replay\n"
 		"  nopersistent, nopersistence  never use a store (they win)\n"

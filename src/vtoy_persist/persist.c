@@ -46,6 +46,7 @@ struct flavor {
 	size_t label_count;
 	const char *path;           /* directory of store image files */
 	bool read_only;             /* show the store, write to a tmpfs */
+	enum store_media media;
 	struct overlay_flavor overlay;
 };
 
@@ -62,6 +63,19 @@ static void liveboot_labels(const char *list, char *buf, size_t len, struct flav
 		else
 			f->labels[f->label_count++] = l;
 	}
+}
+
+static enum store_media media_option(const char *value)
+{
+	if (!value)
+		return STORE_MEDIA_ANY;
+	if (!strcmp(value, "removable"))
+		return STORE_MEDIA_REMOVABLE;
+	if (!strcmp(value, "removable-usb"))
+		return STORE_MEDIA_REMOVABLE_USB;
+	log_warn("persistence-media=%s is not removable or removable-usb: looking at every "
+		 "disk", value);
+	return STORE_MEDIA_ANY;
 }
 
 /* 1 when persistence is asked for (filling f), 0 when not. live-boot's
@@ -89,6 +103,7 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 		liveboot_labels(kvlist_get(cmdline, "persistence-label") ?: "persistence", buf, len, f);
 		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
 		f->read_only = kvlist_has(cmdline, "persistence-read-only");
+		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
 		f->overlay.noatime = true;
 	} else if (casper) {
@@ -112,6 +127,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 		.host_device = kvlist_get(medium, "VTOY_MEDIUM_DEVICE"),
 		.host_mount = kvlist_get(medium, "VTOY_HOST_MOUNT"),
 		.run_dir = opts->run_dir,
+		.media = f->media,
 	};
 	static struct store_list stores;
 	struct opened_store opened;

@@ -164,6 +164,16 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 
 	if (dev->has_partitions)
 		return; /* its partitions are looked at one by one */
+	if (q->media == STORE_MEDIA_REMOVABLE && !dev->removable) {
+		log_info("%s: skipped, not on a removable disk (persistence-media=removable)",
+			 dev->node);
+		return;
+	}
+	if (q->media == STORE_MEDIA_REMOVABLE_USB && !dev->usb) {
+		log_info("%s: skipped, not on a USB disk (persistence-media=removable-usb)",
+			 dev->node);
+		return;
+	}
 	if (!dev->fstype[0]) {
 		log_info("%s: skipped, no filesystem found", dev->node);
 		return;

@@ -10,6 +10,12 @@
 #define STORE_LABELS_MAX 8
 #define STORE_CANDIDATES_MAX 32
 
+enum store_media {
+	STORE_MEDIA_ANY,
+	STORE_MEDIA_REMOVABLE,     /* persistence-media=removable */
+	STORE_MEDIA_REMOVABLE_USB, /* persistence-media=removable-usb */
+};
+
 struct store_query {
 	const char *labels[STORE_LABELS_MAX]; /* in order of preference */
 	size_t label_count;
@@ -18,6 +24,7 @@ struct store_query {
 	const char *host_device;  /* partition already mounted at host_mount */
 	const char *host_mount;
 	const char *run_dir;
+	enum store_media media;
 };
 
 struct store {
