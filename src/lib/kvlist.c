@@ -111,11 +111,14 @@ int kvfile_write(const struct kvlist *l, const char *path)
 
 		if (!kv->value)
 			continue;
-		if (strchr(kv->value, '\n') || strchr(kv->key, '=')) {
+		if (strpbrk(kv->key, "=\n")) {
 			ret = -EINVAL;
 			break;
 		}
-		fprintf(f, "%s=%s\n", kv->key, kv->value);
+		fprintf(f, "%s=", kv->key);
+		for (const char *c = kv->value; *c; c++)
+			fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+		fputc('\n', f);
 	}
 	if (fclose(f) != 0 && ret == 0)
 		ret = -errno;

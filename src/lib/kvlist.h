@@ -31,8 +31,9 @@ const struct kv *kvlist_next(const struct kvlist *l, const char *key, const stru
 
 /* key=value files: one pair per line, the value runs to the end of the line. */
 int kvfile_read(struct kvlist *l, const char *path);
-/* Writes pairs atomically (temporary file + rename). Values must not hold
- * newlines; NULL values are skipped. */
+/* Writes pairs atomically (temporary file + rename). Control characters in
+ * values (a newline in a filesystem label, say) are written as '?'; keys
+ * must be plain; NULL values are skipped. */
 int kvfile_write(const struct kvlist *l, const char *path);
 
 #endif

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define KMSG_RECORD_MAX 960
+
 static const char *log_prog = "vtoy";
 static int kmsg_fd = -1;
 static int file_fd = -1;
@@ -112,7 +114,13 @@ void log_msg(int level, const char *fmt, ...)
 	if (kmsg_fd >= 0) {
 		len = snprintf(line, sizeof(line), "<%d>%s: %s%s\n", level, log_prog,
 			       level_name(level), msg);
-		if (write(kmsg_fd, line, len) < 0) {
+		/* The kernel refuses records of about 1 KiB and more (EINVAL). */
+		if (len > KMSG_RECORD_MAX) {
+			len = KMSG_RECORD_MAX;
+			memcpy(line + len - 5, "...\n", 5);
+			len--;
+		}
+		if (write(kmsg_fd, line, len) < 0 && errno != EINVAL && errno != EAGAIN) {
 			close(kmsg_fd);
 			kmsg_fd = -1;
 		}

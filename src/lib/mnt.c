@@ -62,6 +62,11 @@ int mount_probe_ro(const char *source, const char *target, const char *fstype)
 			noreplay_options(fstype));
 }
 
+int fstype_probe_skips_journal(const char *fstype)
+{
+	return noreplay_options(fstype) != NULL;
+}
+
 int fstype_mountable(const char *fstype)
 {
 	static const char *const types[] = { "exfat", "vfat", "ntfs", "ntfs3", "ext2", "ext3",

@@ -15,6 +15,11 @@ int mount_at(const char *source, const char *target, const char *fstype, unsigne
  * hibernated or unclean foreign filesystem is left exactly as it was. */
 int mount_probe_ro(const char *source, const char *target, const char *fstype);
 
+/* True when mount_probe_ro suppresses journal replay for fstype: such a
+ * mount must never be remounted read-write (ext4 allows it, leaving the
+ * journal unreplayed and journaling off). */
+int fstype_probe_skips_journal(const char *fstype);
+
 /* True for filesystem types the kernel may mount as a data partition. */
 int fstype_mountable(const char *fstype);
 

@@ -24,18 +24,23 @@ struct seen_set {
 	size_t count;
 };
 
-static bool seen_add(struct seen_set *seen, dev_t dev)
+static bool seen_has(const struct seen_set *seen, dev_t dev)
 {
 	for (size_t i = 0; i < seen->count; i++)
 		if (seen->devs[i] == dev)
-			return false;
+			return true;
+	return false;
+}
+
+static void seen_add(struct seen_set *seen, dev_t dev)
+{
 	if (seen->count < MAX_SEEN)
 		seen->devs[seen->count++] = dev;
-	return true;
 }
 
 /* Mounts dev read-only and looks for the ISO. 1: found (mount kept and moved
- * to host_mount), 0: not there. */
+ * to host_mount), 0: not there, -EAGAIN: no answer yet (no medium, or a
+ * mount error that may pass): ask again on the next event. */
 static int try_device(const struct blkdev *dev, const struct medium_source *src,
 		      const char *run_dir, struct iso_location *loc)
 {
@@ -47,6 +52,10 @@ static int try_device(const struct blkdev *dev, const struct medium_source *src,
 		log_debug("%s: whole disk with partitions; its partitions are checked instead",
 			  dev->name);
 		return 0;
+	}
+	if (dev->size == 0) {
+		log_debug("%s: no medium yet", dev->name);
+		return -EAGAIN;
 	}
 	if (!dev->fstype[0]) {
 		log_info("%s: skipped, no filesystem found", dev->name);
@@ -63,7 +72,7 @@ static int try_device(const struct blkdev *dev, const struct medium_source *src,
 		log_warn("%s: cannot mount %s read-only: %s%s", dev->name, dev->fstype,
 			 strerror(-ret), ret == -ENODEV ? " (no kernel driver for it)" : "");
 		rmdir(probe);
-		return 0;
+		return ret == -EBUSY || ret == -EAGAIN || ret == -ENOMEDIUM ? -EAGAIN : 0;
 	}
 	root_fd = open(probe, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	iso_fd = root_fd < 0 ? -errno : safepath_open(root_fd, src->iso_path, O_RDONLY);
@@ -138,11 +147,15 @@ int iso_locate(const struct medium_source *src, const char *run_dir, struct iso_
 			break;
 		}
 		qsort(list.devs, list.count, sizeof(*list.devs), removable_first);
-		for (size_t i = 0; i < list.count && !found; i++) {
-			if (!seen_add(&seen, list.devs[i].devno))
+		for (size_t i = 0; i < list.count && found <= 0; i++) {
+			if (seen_has(&seen, list.devs[i].devno))
 				continue;
 			found = try_device(&list.devs[i], src, run_dir, loc);
+			if (found == 0)
+				seen_add(&seen, list.devs[i].devno);
 		}
+		if (found < 0)
+			found = 0;
 		blkdev_list_free(&list);
 		if (found)
 			break;

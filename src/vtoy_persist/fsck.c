@@ -13,6 +13,7 @@
 const char *fsck_result_name(enum fsck_result r)
 {
 	switch (r) {
+	case FSCK_NOT_RUN: return "not run";
 	case FSCK_CLEAN: return "clean";
 	case FSCK_REPAIRED: return "repaired";
 	case FSCK_FAILED: return "failed";

@@ -3,6 +3,7 @@
 #define VTOY_FSCK_H
 
 enum fsck_result {
+	FSCK_NOT_RUN,   /* the store failed before it could be checked */
 	FSCK_CLEAN,     /* exit 0 */
 	FSCK_REPAIRED,  /* exit 1 or 2: errors fixed */
 	FSCK_FAILED,    /* errors left, or e2fsck could not run: do not write */

@@ -30,6 +30,9 @@ struct persist_state {
 	struct kvlist report;
 	char upper[PATH_MAX];
 	char work[PATH_MAX];
+	struct store store;        /* the store in use, when store_mounted */
+	struct opened_store opened;
+	bool store_mounted;
 };
 
 static void report(struct persist_state *st, const char *key, const char *value)
@@ -101,6 +104,8 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 	if (liveboot) {
 		f->name = "live-boot";
 		liveboot_labels(kvlist_get(cmdline, "persistence-label") ?: "persistence", buf, len, f);
+		if (f->label_count == 0)
+			log_warn("persistence-label= names no usable label: persistence stays off");
 		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
 		f->read_only = kvlist_has(cmdline, "persistence-read-only");
 		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
@@ -161,8 +166,10 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : "partition");
 	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
-	if (ret < 0)
+	if (ret < 0) {
+		store_release_others(&stores, -1, q.host_mount);
 		return ret;
+	}
 	if (!strcmp(f->name, "casper"))
 		ret = layout_casper(opened.mount, !f->read_only, st->upper, st->work,
 				    sizeof(st->upper));
@@ -171,8 +178,12 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 				      sizeof(st->upper));
 	if (ret < 0) {
 		store_close(s, &opened);
+		store_release_others(&stores, -1, q.host_mount);
 		return ret;
 	}
+	st->store = *s;
+	st->opened = opened;
+	st->store_mounted = true;
 	report(st, "VTOY_STORE_MOUNT", opened.mount);
 	report(st, "VTOY_STORE_LAYOUT", f->name);
 	report(st, "VTOY_STORE_ACCESS", f->read_only ? "read-only" : "read-write");
@@ -198,7 +209,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	struct kvlist cmdline = { 0 }, medium = { 0 };
 	struct overlay_flavor tmpfs = { .redirect_dir = false, .noatime = false };
 	char ro_lowerdir[4096];
-	struct persist_state st = { 0 };
+	static struct persist_state st;
 	enum persist_step step = PERSIST_CMDLINE;
 	char medium_env[PATH_MAX], labels[512];
 	struct flavor flavor;
@@ -247,6 +258,10 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 						 &flavor.overlay);
 			if (ret == 0)
 				mode = "store";
+		}
+		if (ret < 0 && st.store_mounted) {
+			store_close(&st.store, &st.opened);
+			st.store_mounted = false;
 		}
 		if (ret < 0) {
 			log_warn("persistence is NOT active: this session runs on a temporary "

@@ -124,11 +124,11 @@ static int parse_line(const char *line, size_t len, const char *name, unsigned n
 
 			if (!strcmp(src, ".")) {
 				e->source[0] = '\0';
-			} else if (src[0] == '/' || safepath_check(src) < 0 ||
+			} else if (src[0] == '/' || safepath_check(src) < 0 || strpbrk(src, ":\\") ||
 				   strlen(src) >= sizeof(e->source)) {
 				log_warn("%s:%u: line ignored: source '%s' must be a path relative to "
-					 "the volume root without '.' or '..' components (or '.' for "
-					 "the root)", name, nr, src);
+					 "the volume root without '.' or '..' components, ':' or '\\' "
+					 "(or '.' for the root)", name, nr, src);
 				return -EINVAL;
 			} else {
 				strcpy(e->source, src);

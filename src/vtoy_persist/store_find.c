@@ -144,6 +144,7 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		snprintf(s->host_mount, sizeof(s->host_mount), "%s", mnt);
 		snprintf(s->file, sizeof(s->file), "%s", path + strlen(mnt));
 		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
+		snprintf(s->host_fstype, sizeof(s->host_fstype), "%s", dev->fstype);
 		snprintf(s->label, sizeof(s->label), "%s", probe.label);
 		s->label_rank = rank;
 		s->on_medium_disk = on_disk(q, s->disk);

@@ -34,6 +34,7 @@ struct store {
 	char host_mount[PATH_MAX];  /* for files: where their partition is mounted */
 	char file[PATH_MAX];        /* for files: path inside that partition */
 	char fstype[32];
+	char host_fstype[32];       /* for files: their partition's filesystem */
 	char label[128];
 	bool is_file;
 	bool on_medium_disk;

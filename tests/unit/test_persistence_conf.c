@@ -81,7 +81,7 @@ static void hostile_sources(void)
 	struct pconf c;
 
 	CHECK_INT(parse("/a source=/etc\n/b source=../x\n/c source=x/../../y\n/d source=./x\n"
-			"/e source=ok/dir\n",
+			"/e source=ok/dir\n/f source=a:/run/vtoy/medium\n/g source=a\\b\n",
 			&c),
 		  0);
 	CHECK_INT(c.count, 1);
