@@ -64,6 +64,8 @@ int blkdev_probe(const char *path, struct blkdev *dev)
 						      BLKID_SUBLKS_UUID);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	/* 0: found; 1: nothing; -2: ambiguous signatures (treated as nothing);
+	 * -1: an error reading the device. */
 	rc = blkid_do_safeprobe(pr);
 	if (rc == 0) {
 		copy_value(pr, "TYPE", dev->fstype, sizeof(dev->fstype));
@@ -72,9 +74,7 @@ int blkdev_probe(const char *path, struct blkdev *dev)
 		copy_value(pr, "PART_ENTRY_NAME", dev->part_name, sizeof(dev->part_name));
 	}
 	blkid_free_probe(pr);
-	/* rc 1: nothing found, -2: ambiguous signatures; both mean "no filesystem". */
-	dev->probed = true;
-	return 0;
+	return rc == -1 ? -EIO : 0;
 }
 
 int blkdev_ensure_node(const struct blkdev *dev)
@@ -177,9 +177,11 @@ int blkdev_scan(struct blkdev_list *list)
 		for (size_t j = 0; j < list->count; j++)
 			if (list->devs[j].is_partition && strcmp(list->devs[j].disk, dev->name) == 0)
 				dev->has_partitions = true;
-		if (dev->size == 0 || blkdev_ensure_node(dev) < 0)
+		if (dev->size == 0)
 			continue;
-		blkdev_probe(dev->node, dev);
+		dev->probe_err = blkdev_ensure_node(dev);
+		if (dev->probe_err == 0)
+			dev->probe_err = blkdev_probe(dev->node, dev);
 	}
 	return 0;
 }

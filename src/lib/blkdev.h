@@ -17,7 +17,7 @@ struct blkdev {
 	bool has_partitions;
 	bool removable;     /* removable media flag, or on a USB bus */
 	bool usb;           /* on a USB bus */
-	bool probed;        /* libblkid answered */
+	int probe_err;      /* 0, or why the device could not be read (-errno) */
 	char fstype[32];    /* TYPE, "" when none found */
 	char label[128];    /* LABEL */
 	char uuid[64];      /* UUID */
@@ -34,7 +34,9 @@ struct blkdev_list {
 int blkdev_scan(struct blkdev_list *list);
 void blkdev_list_free(struct blkdev_list *list);
 
-/* Probes one device or image file (filesystem type, label, uuid). */
+/* Probes one device or image file (filesystem type, label, uuid). Returns
+ * 0 (fstype stays "" when no filesystem is found) or -errno when it could
+ * not be read. */
 int blkdev_probe(const char *path, struct blkdev *dev);
 
 /* Makes sure /dev/NAME exists for dev (mknod when devtmpfs lacks it). */

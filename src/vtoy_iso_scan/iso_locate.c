@@ -57,6 +57,15 @@ static int try_device(const struct blkdev *dev, const struct medium_source *src,
 		log_debug("%s: no medium yet", dev->name);
 		return -EAGAIN;
 	}
+	if (dev->probe_err == -ENOMEDIUM) {
+		log_info("%s: no medium in the drive yet", dev->name);
+		return -EAGAIN;
+	}
+	if (dev->probe_err) {
+		log_warn("%s: cannot be read: %s; trying again on the next device event",
+			 dev->name, strerror(-dev->probe_err));
+		return -EAGAIN;
+	}
 	if (!dev->fstype[0]) {
 		log_info("%s: skipped, no filesystem found", dev->name);
 		return 0;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -78,9 +79,11 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	struct root_images images;
 	struct blkdev probe;
 	enum iso_scan_step step;
+	bool medium_mounted = false, images_mounted = false;
 	int loop_fd = -1, ret;
 
 	loc.iso_fd = -1;
+	loc.host_mount[0] = '\0';
 	step = ISO_SCAN_CMDLINE;
 	ret = cmdline_read(&cmdline, opts->cmdline_path);
 	if (ret < 0) {
@@ -109,7 +112,11 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 
 	step = ISO_SCAN_MOUNT_MEDIUM;
 	memset(&probe, 0, sizeof(probe));
-	blkdev_probe(iso_loop, &probe);
+	ret = blkdev_probe(iso_loop, &probe);
+	if (ret < 0) {
+		log_err("cannot read %s through %s: %s", src.iso_path, iso_loop, strerror(-ret));
+		goto out;
+	}
 	if (strcmp(probe.fstype, "iso9660") != 0 && strcmp(probe.fstype, "udf") != 0) {
 		ret = -EINVAL;
 		log_err("%s is not an ISO9660 or UDF image (found '%s')", src.iso_path,
@@ -123,6 +130,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 			strerror(-ret));
 		goto out;
 	}
+	medium_mounted = true;
 	log_info("ISO %s (%s, label %s) mounted at %s", src.iso_path, probe.fstype,
 		 probe.label[0] ? probe.label : "none", medium_mount);
 
@@ -130,6 +138,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	ret = root_images_mount(medium_mount, src.media_path, opts->run_dir, &images);
 	if (ret < 0)
 		goto out;
+	images_mounted = true;
 
 	step = ISO_SCAN_REPORT;
 	ret = write_report(opts->run_dir, &src, &loc, iso_loop, medium_mount, &images);
@@ -141,6 +150,20 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 		   loc.device, images.count, images.media_path);
 	step = ISO_SCAN_OK;
 out:
+	/* Leave nothing behind on failure, so that running vtoy-iso-scan again
+	 * (from the rescue shell, say) starts clean. */
+	if (step != ISO_SCAN_OK) {
+		if (images_mounted)
+			root_images_umount(&images, images.count);
+		if (medium_mounted && umount2(medium_mount, MNT_DETACH) < 0)
+			log_warn("cannot unmount %s: %s", medium_mount, strerror(errno));
+		if (loc.iso_fd >= 0) {
+			close(loc.iso_fd);
+			loc.iso_fd = -1;
+		}
+		if (loc.host_mount[0] && umount2(loc.host_mount, MNT_DETACH) < 0)
+			log_warn("cannot unmount %s: %s", loc.host_mount, strerror(errno));
+	}
 	if (loop_fd >= 0)
 		close(loop_fd);
 	if (loc.iso_fd >= 0)

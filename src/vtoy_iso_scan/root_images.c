@@ -55,7 +55,12 @@ static int mount_image(int dir_fd, const char *name, const char *target, const c
 	if (loop_fd < 0)
 		return loop_fd;
 	memset(&probe, 0, sizeof(probe));
-	blkdev_probe(loop, &probe);
+	ret = blkdev_probe(loop, &probe);
+	if (ret < 0) {
+		log_err("%s: cannot be read: %s", name, strerror(-ret));
+		close(loop_fd);
+		return ret;
+	}
 	if (strcmp(probe.fstype, "squashfs") != 0 && strcmp(probe.fstype, "erofs") != 0) {
 		log_err("%s: not a squashfs or erofs image (found '%s')", name, probe.fstype);
 		close(loop_fd);
@@ -135,12 +140,21 @@ int root_images_mount(const char *medium_mount, const char *media_path, const ch
 		snprintf(out->mounts[i], sizeof(out->mounts[0]), "%s/rootfs/%s", run_dir, dir_name);
 		snprintf(label, sizeof(label), "%s/%s", out->media_path, out->names[i]);
 		ret = mount_image(dirfd(dir), out->names[i], out->mounts[i], label);
-		if (ret < 0)
+		if (ret < 0) {
 			log_err("cannot mount root image %s/%s: %s", out->media_path, out->names[i],
 				strerror(-ret));
+			root_images_umount(out, i);
+		}
 	}
 	closedir(dir);
 	return ret;
+}
+
+void root_images_umount(const struct root_images *images, size_t count)
+{
+	while (count-- > 0)
+		if (umount2(images->mounts[count], MNT_DETACH) < 0)
+			log_warn("cannot unmount %s: %s", images->mounts[count], strerror(errno));
 }
 
 int root_images_lowerdir(const struct root_images *images, char *buf, size_t len)

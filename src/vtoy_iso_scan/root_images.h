@@ -20,6 +20,9 @@ struct root_images {
 int root_images_mount(const char *medium_mount, const char *media_path, const char *run_dir,
 		      struct root_images *out);
 
+/* Unmounts the first count mounted images, top first. */
+void root_images_umount(const struct root_images *images, size_t count);
+
 /* The overlayfs lowerdir= value: top layer first, ':'-separated. */
 int root_images_lowerdir(const struct root_images *images, char *buf, size_t len);
 

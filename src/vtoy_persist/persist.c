@@ -133,6 +133,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 		.host_mount = kvlist_get(medium, "VTOY_HOST_MOUNT"),
 		.run_dir = opts->run_dir,
 		.media = f->media,
+		.read_only = f->read_only,
 	};
 	static struct store_list stores;
 	struct opened_store opened;

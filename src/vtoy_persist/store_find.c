@@ -96,7 +96,12 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		      : openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(root_fd);
 	if (dir_fd < 0) {
-		log_debug("%s: no %s directory", dev->name, q->path);
+		if (dir_fd == -ENOENT)
+			log_info("%s: no %s directory for store files", dev->node, q->path);
+		else
+			log_warn("%s: %s cannot be used for store files: %s", dev->node, q->path,
+				 dir_fd == -EXDEV ? "a symlink leads out of the partition"
+						  : strerror(-dir_fd));
 		return 0;
 	}
 	dir = fdopendir(dir_fd);
@@ -124,7 +129,10 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 			continue;
 		}
 		memset(&probe, 0, sizeof(probe));
-		blkdev_probe(path, &probe);
+		if (blkdev_probe(path, &probe) < 0) {
+			log_warn("%s: skipped, it cannot be read", path);
+			continue;
+		}
 		rank = label_rank(q, probe.label);
 		if (rank < 0) {
 			log_info("%s: skipped, its label '%s' is not one of: %s", path, probe.label,
@@ -136,6 +144,15 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 				 path, probe.label, probe.fstype);
 			continue;
 		}
+		/* Its partition was mounted without journal replay, and ext4 would
+		 * even accept a remount to read-write that way (journal unreplayed,
+		 * journaling off): writing through it could corrupt it. */
+		if (!q->read_only && fstype_probe_skips_journal(dev->fstype)) {
+			log_warn("%s: skipped, it is on %s (%s), which cannot be made writable "
+				 "safely here; keep store files on an exFAT/FAT/NTFS partition, or "
+				 "use a store partition", path, dev->node, dev->fstype);
+			continue;
+		}
 		s = add_candidate(out, dev);
 		if (!s)
 			break;
@@ -144,7 +161,6 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		snprintf(s->host_mount, sizeof(s->host_mount), "%s", mnt);
 		snprintf(s->file, sizeof(s->file), "%s", path + strlen(mnt));
 		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
-		snprintf(s->host_fstype, sizeof(s->host_fstype), "%s", dev->fstype);
 		snprintf(s->label, sizeof(s->label), "%s", probe.label);
 		s->label_rank = rank;
 		s->on_medium_disk = on_disk(q, s->disk);
@@ -173,6 +189,14 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 	if (q->media == STORE_MEDIA_REMOVABLE_USB && !dev->usb) {
 		log_info("%s: skipped, not on a USB disk (persistence-media=removable-usb)",
 			 dev->node);
+		return;
+	}
+	if (dev->probe_err == -ENOMEDIUM) {
+		log_info("%s: skipped, no medium in the drive", dev->node);
+		return;
+	}
+	if (dev->probe_err) {
+		log_warn("%s: skipped, it cannot be read: %s", dev->node, strerror(-dev->probe_err));
 		return;
 	}
 	if (!dev->fstype[0]) {

@@ -25,6 +25,7 @@ struct store_query {
 	const char *host_mount;
 	const char *run_dir;
 	enum store_media media;
+	bool read_only;           /* the store will not be written to */
 };
 
 struct store {
@@ -34,7 +35,6 @@ struct store {
 	char host_mount[PATH_MAX];  /* for files: where their partition is mounted */
 	char file[PATH_MAX];        /* for files: path inside that partition */
 	char fstype[32];
-	char host_fstype[32];       /* for files: their partition's filesystem */
 	char label[128];
 	bool is_file;
 	bool on_medium_disk;

@@ -22,13 +22,6 @@ static int attach_file(const struct store *s, bool read_only, char *dev, size_t 
 {
 	int root_fd, fd, loop_fd;
 
-	if (!read_only && fstype_probe_skips_journal(s->host_fstype)) {
-		log_err("%s is on %s (%s), which was mounted without replaying its journal; "
-			"making it writable that way could corrupt it, so the store file is not "
-			"used. Put the store on an exFAT/FAT/NTFS partition or in its own "
-			"partition", s->file, s->device, s->host_fstype);
-		return -EOPNOTSUPP;
-	}
 	if (!read_only) {
 		if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
 			int ret = -errno;
