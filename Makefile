@@ -4,6 +4,9 @@
 # make check      unit tests, then the QEMU boot scenarios
 # make demo       build a demo stick and boot it twice in QEMU
 # make run        boot the demo stick with the console on this terminal
+# make install    binaries, initramfs-tools hook, dracut module, man pages
+#                 (DESTDIR=, PREFIX=/usr/local); make uninstall removes them
+# make deb        build/vtoy-persist_VERSION_ARCH.deb (PREFIX=/usr)
 
 CC ?= gcc
 CFLAGS ?= -Os
@@ -26,7 +29,7 @@ PERSIST_OBJ := $(PERSIST_SRC:src/%.c=$(B)/obj/%.o)
 
 BINS := $(B)/bin/vtoy-iso-scan $(B)/bin/vtoy-persist
 
-.PHONY: all initramfs deps unit check qemu-check fixtures demo run clean fuzz
+.PHONY: all initramfs deps unit check qemu-check fixtures demo run clean fuzz install uninstall deb
 
 all: $(BINS)
 
@@ -86,6 +89,65 @@ run:
 
 fuzz:
 	$(MAKE) -C tests/fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)
+
+# Installation. The hook and the dracut module live where their generators
+# look for them, whatever PREFIX is; they are told where the binaries are.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share/vtoy-persist
+MANDIR ?= $(PREFIX)/share/man
+INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+DRACUT_MODULES_DIR ?= /usr/lib/dracut/modules.d
+VERSION := $(shell sed -n 's/^\#define VTOY_VERSION "\(.*\)"/\1/p' src/lib/paths.h)
+
+MAN8 := vtoy-iso-scan.8 vtoy-persist.8
+MAN5 := vtoy-persistence.5
+DRACUT_FILES := module-setup.sh vtoy-cmdline.sh vtoy-mount.sh vtoy-generator.sh vtoy-root.service
+INSTALLED := $(SBINDIR)/vtoy-iso-scan $(SBINDIR)/vtoy-persist \
+	$(DATADIR)/vtoy-root $(DATADIR)/modules.list $(DATADIR)/e2fsck.conf \
+	$(INITRAMFS_TOOLS_DIR)/hooks/vtoy $(INITRAMFS_TOOLS_DIR)/scripts/vtoy \
+	$(addprefix $(DRACUT_MODULES_DIR)/55vtoy/,$(DRACUT_FILES)) \
+	$(addprefix $(MANDIR)/man8/,$(MAN8)) $(addprefix $(MANDIR)/man5/,$(MAN5))
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
+
+install: $(BINS)
+	install -D -m 0755 $(B)/bin/vtoy-iso-scan $(DESTDIR)$(SBINDIR)/vtoy-iso-scan
+	install -D -m 0755 $(B)/bin/vtoy-persist $(DESTDIR)$(SBINDIR)/vtoy-persist
+	install -D -m 0755 initramfs/vtoy-root $(DESTDIR)$(DATADIR)/vtoy-root
+	install -D -m 0644 initramfs/modules.list $(DESTDIR)$(DATADIR)/modules.list
+	install -D -m 0644 initramfs/e2fsck.conf $(DESTDIR)$(DATADIR)/e2fsck.conf
+	install -d $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/55vtoy $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	$(SUBST) hooks/vtoy > $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/vtoy
+	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/vtoy
+	install -m 0644 hooks/scripts/vtoy $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/vtoy
+	for f in $(DRACUT_FILES); do \
+		$(SUBST) dracut-module/55vtoy/$$f > $(DESTDIR)$(DRACUT_MODULES_DIR)/55vtoy/$$f || exit 1; \
+		case $$f in *.sh) chmod 0755 $(DESTDIR)$(DRACUT_MODULES_DIR)/55vtoy/$$f ;; esac; \
+	done
+	for f in $(MAN8); do $(SUBST) man/$$f > $(DESTDIR)$(MANDIR)/man8/$$f || exit 1; done
+	for f in $(MAN5); do $(SUBST) man/$$f > $(DESTDIR)$(MANDIR)/man5/$$f || exit 1; done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(DRACUT_MODULES_DIR)/55vtoy 2>/dev/null
+
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB := $(B)/vtoy-persist_$(VERSION)_$(DEB_ARCH).deb
+
+deb: $(DEB)
+
+$(DEB): $(BINS) $(wildcard hooks/vtoy hooks/scripts/vtoy initramfs/vtoy-root dracut-module/55vtoy/* man/*) Makefile packaging/debian/control.in packaging/debian/postinst packaging/debian/postrm
+	rm -rf $(B)/deb-root
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/deb-root PREFIX=/usr
+	gzip -9n $(B)/deb-root/usr/share/man/man*/*
+	install -D -m 0644 README.md $(B)/deb-root/usr/share/doc/vtoy-persist/README.md
+	install -d $(B)/deb-root/DEBIAN
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' \
+		-e "s|@SIZE@|$$(du -sk --exclude=DEBIAN $(B)/deb-root | cut -f1)|" \
+		packaging/debian/control.in > $(B)/deb-root/DEBIAN/control
+	install -m 0755 packaging/debian/postinst packaging/debian/postrm $(B)/deb-root/DEBIAN/
+	dpkg-deb --root-owner-group --build $(B)/deb-root $@
 
 clean:
 	rm -rf $(B)

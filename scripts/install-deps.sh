@@ -27,6 +27,14 @@ sfdisk fdisk
 losetup mount
 mke2fs e2fsprogs
 debugfs e2fsprogs
+mkinitramfs initramfs-tools-core
+lsinitramfs initramfs-tools-core
+/usr/share/initramfs-tools/hook-functions initramfs-tools-core
+dracut dracut-core
+lsinitrd dracut-core
+dpkg-deb dpkg
+systemctl systemd
+udevadm udev
 '
 
 missing=""

@@ -77,3 +77,16 @@ int fstype_mountable(const char *fstype)
 			return 1;
 	return 0;
 }
+
+int mount_private_dir(const char *dir)
+{
+	int ret = mkdir_p(dir, 0755);
+
+	if (ret < 0)
+		return ret;
+	if (mount(dir, dir, NULL, MS_BIND, NULL) < 0)
+		return -errno;
+	if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
+		return -errno;
+	return 0;
+}

@@ -10,6 +10,11 @@ int mkdir_p(const char *path, mode_t mode);
 int mount_at(const char *source, const char *target, const char *fstype, unsigned long flags,
 	     const char *data);
 
+/* Makes dir a private mount of its own (bound onto itself). The kernel
+ * refuses MS_MOVE out of a shared parent mount, and systemd's initrd makes
+ * every mount shared. */
+int mount_private_dir(const char *dir);
+
 /* Read-only probe mount that never writes to the device: journals are not
  * replayed (ext3/4 noload, xfs norecovery, btrfs nologreplay), so a
  * hibernated or unclean foreign filesystem is left exactly as it was. */

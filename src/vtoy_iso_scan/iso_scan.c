@@ -98,6 +98,10 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	}
 
 	step = ISO_SCAN_LOCATE;
+	ret = mount_private_dir(opts->run_dir);
+	if (ret < 0)
+		log_warn("cannot make %s a private mount: %s; mounts may stay where probed",
+			 opts->run_dir, strerror(-ret));
 	ret = iso_locate(&src, opts->run_dir, &loc);
 	if (ret < 0)
 		goto out;

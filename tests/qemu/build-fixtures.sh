@@ -38,6 +38,8 @@ rm -f "$root/sbin/init"
 cp "$here/root-init" "$root/sbin/init"
 cp "$top/build/bin/vtoy-persist" "$root/usr/sbin/vtoy-persist"
 echo "vtoy-test" > "$root/etc/hostname"
+# systemd (in dracut images) switches only into a root with an os-release.
+printf 'NAME="vtoy test live root"\nID=vtoytest\n' > "$root/etc/os-release"
 mksquashfs "$root" "$out/rootfs.squashfs" -noappend -all-root -comp gzip -quiet >/dev/null
 
 # 2. two live ISOs, Ubuntu and Debian layouts

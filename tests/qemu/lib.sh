@@ -239,3 +239,18 @@ scenario_finish() {
 	fi
 	exit 0
 }
+
+# stage_install DIR: `make install` of this tree into DIR (PREFIX=/usr), as a
+# distribution package would lay it out. The hook and the dracut module
+# find the staged binaries through VTOY_SBINDIR and VTOY_DATADIR, which this
+# exports.
+stage_install() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	rm -rf "$1"
+	make -s -C "$top" install DESTDIR="$1" PREFIX=/usr >"$1.log" 2>&1 || {
+		cat "$1.log"
+		return 1
+	}
+	export VTOY_SBINDIR=$1/usr/sbin VTOY_DATADIR=$1/usr/share/vtoy-persist
+}

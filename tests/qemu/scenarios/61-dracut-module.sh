@@ -1,0 +1,60 @@
+#!/bin/bash
+# dracut integration: `make install` into a scratch root, then a real dracut
+# (no-hostonly, --add vtoy) from a copy of dracut's base directory holding
+# our module; lsinitrd shows our files; `rd.vtoy persistent` boots twice
+# through systemd's initrd: the marker survives. A module whose binary is
+# missing fails the build with a message.
+. "$(dirname "$0")/../scenario-env.sh"
+
+kver=${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}
+stage_install "$SCENARIO_DIR/stage" || fail "make install into a scratch root failed"
+
+# dracut reads its modules from dracutbasedir: a copy, so that the host's
+# dracut is left alone.
+base=$SCENARIO_DIR/dracut
+cp -a /usr/lib/dracut "$base"
+cp -a "$SCENARIO_DIR/stage/usr/lib/dracut/modules.d/55vtoy" "$base/modules.d/"
+mkdir -p "$SCENARIO_DIR/no-conf.d"
+build() {
+	dracutbasedir=$base dracut --conf /dev/null --confdir "$SCENARIO_DIR/no-conf.d" \
+		--no-hostonly --add vtoy --force --kver "$kver" "$@"
+}
+
+initrd=$SCENARIO_DIR/initrd.img
+build "$initrd" >"$SCENARIO_DIR/dracut.log" 2>&1 ||
+	fail "dracut failed: $(tail -n 3 "$SCENARIO_DIR/dracut.log")"
+lsinitrd "$initrd" >"$SCENARIO_DIR/contents.txt" 2>&1
+for f in sbin/vtoy-iso-scan sbin/vtoy-persist sbin/e2fsck etc/vtoy/modules.list \
+	sbin/vtoy-root lib/dracut/hooks/cmdline/20-vtoy-cmdline.sh lib/systemd/system-generators/vtoy-generator lib/systemd/system/vtoy-root.service; do
+	grep -qE " (usr/)?$f( |$)" "$SCENARIO_DIR/contents.txt" || fail "lsinitrd: $f is not in the image"
+done
+for m in overlay squashfs loop isofs exfat usb-storage; do
+	grep -qE "/$m\.ko" "$SCENARIO_DIR/contents.txt" || fail "lsinitrd: module $m is not in the image"
+done
+
+token=dracut-$$-$RANDOM
+iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
+echo "boot 1: write $token"
+qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$initrd" rd.vtoy "$iso" persistent "vtoy.test=write:$token" ||
+	fail "boot 1: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: root ready at /sysroot (persistence: store)"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: store:        /run/vtoy/host/casper-rw.dat (file, label casper-rw, layout casper, e2fsck clean)"
+expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
+expect_equal "marker inside casper-rw.dat after boot 1" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token"
+
+echo "boot 2: expect $token, activated by root=vtoy"
+qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$initrd" root=vtoy "$iso" persistent "vtoy.test=expect:$token" ||
+	fail "boot 2: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
+
+echo "a module without its binary fails the build"
+rm "$SCENARIO_DIR/stage/usr/sbin/vtoy-persist"
+if build "$SCENARIO_DIR/broken.img" >"$SCENARIO_DIR/broken.log" 2>&1; then
+	fail "dracut succeeded without vtoy-persist"
+fi
+expect_line "$SCENARIO_DIR/broken.log" "vtoy: missing, reinstall vtoy-persist: $SCENARIO_DIR/stage/usr/sbin/vtoy-persist"
+expect_line "$SCENARIO_DIR/broken.log" "dracut module 'vtoy' cannot be found or installed."
+[ ! -e "$SCENARIO_DIR/broken.img" ] || fail "dracut left an image behind after the module failed"
+scenario_finish
