@@ -1,5 +1,5 @@
 #!/bin/bash
-# make check: unit tests, then the QEMU boot scenarios; ends with the total
+# make check: unit tests, install checks, then the QEMU boot scenarios; ends with the total
 # as "N passed, N failed". Run through make (it builds what is needed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +14,11 @@ make -s unit 2>&1 | tee "$out/unit.txt"
 read -r unit_pass unit_fail < <(counts unit "$out/unit.txt")
 if [ -z "${unit_pass:-}" ]; then unit_pass=0; unit_fail=1; echo "unit: did not run to the end"; fi
 
+echo "== install, uninstall and package checks"
+tests/install/run.sh 2>&1 | tee "$out/install.txt"
+read -r inst_pass inst_fail < <(counts install "$out/install.txt")
+if [ -z "${inst_pass:-}" ]; then inst_pass=0; inst_fail=1; echo "install: did not run to the end"; fi
+
 echo "== QEMU boot scenarios"
 qemu_fail=0 qemu_pass=0
 if make -s fixtures >"$out/fixtures.txt" 2>&1; then
@@ -26,8 +31,8 @@ else
 	qemu_fail=$(ls tests/qemu/scenarios/*.sh | wc -l)
 fi
 
-passed=$((unit_pass + qemu_pass))
-failed=$((unit_fail + qemu_fail))
-echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
+passed=$((unit_pass + inst_pass + qemu_pass))
+failed=$((unit_fail + inst_fail + qemu_fail))
+echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), install: $inst_pass/$((inst_pass + inst_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
