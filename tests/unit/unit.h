@@ -48,6 +48,7 @@ struct unit_test {
 #define UNIT_TEST(name) { #name, name }
 
 extern const struct unit_test cmdline_tests[], kvlist_tests[], safepath_tests[],
-	medium_source_tests[], store_tests[], pconf_tests[];
+	medium_source_tests[], store_tests[], pconf_tests[], ventoy_param_tests[],
+	ventoy_json_tests[];
 
 #endif
