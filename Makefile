@@ -7,6 +7,7 @@
 # make install    binaries, initramfs-tools hook, dracut module, man pages
 #                 (DESTDIR=, PREFIX=/usr/local); make uninstall removes them
 # make deb        build/vtoy-persist_VERSION_ARCH.deb (PREFIX=/usr)
+# make bench      boot-phase time, size and memory against live-boot and dracut
 
 CC ?= gcc
 CFLAGS ?= -Os
@@ -29,7 +30,7 @@ PERSIST_OBJ := $(PERSIST_SRC:src/%.c=$(B)/obj/%.o)
 
 BINS := $(B)/bin/vtoy-iso-scan $(B)/bin/vtoy-persist
 
-.PHONY: all initramfs deps unit check qemu-check fixtures demo run clean fuzz install uninstall deb
+.PHONY: all initramfs deps unit check qemu-check fixtures demo run clean fuzz install uninstall deb bench
 
 all: $(BINS)
 
@@ -86,6 +87,13 @@ demo:
 
 run:
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/demo.sh --interactive
+
+# Boot-phase benchmark against live-boot and dracut (not part of make check;
+# installs live-boot, live-boot-initramfs-tools and dracut-live when root).
+bench:
+	scripts/install-deps.sh --bench
+	$(MAKE) all initramfs fixtures
+	KVER=$(KVER) KERNEL=$(KERNEL) tests/bench/bench.sh
 
 fuzz:
 	$(MAKE) -C tests/fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)

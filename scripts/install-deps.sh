@@ -57,6 +57,13 @@ if ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*-amd64 >/
 	missing="$missing linux-image-amd64"
 fi
 
+# make bench compares with Debian's live-boot and dracut's dmsquash-live.
+if [ "${1:-}" = --bench ]; then
+	[ -e /usr/share/initramfs-tools/hooks/live ] || missing="$missing live-boot-initramfs-tools"
+	[ -e /lib/live/boot/9990-main.sh ] || missing="$missing live-boot"
+	[ -d /usr/lib/dracut/modules.d/90dmsquash-live ] || missing="$missing dracut-live"
+fi
+
 missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
 if [ -z "${missing% }" ]; then
 	exit 0

@@ -1,0 +1,238 @@
+#!/bin/bash
+# make bench: boots the same stick (Ventoy layout, /iso/bench.iso) and the
+# same persistence store under each runtime, REPEAT times, in QEMU (TCG, one
+# boot at a time), and reads the guest's own clock: the kernel's "Run ... as
+# init process" line (hand-over to the initramfs) and the root init's first
+# line (/proc/uptime). Memory: the peak of MemTotal-MemAvailable sampled by
+# bench-init (kernel included), and its growth over the first sample. Prints a markdown table, writes CSV under OUT.
+# Asserts nothing about speed; a runtime that cannot boot is reported with
+# the reason.
+#
+# Usage: bench.sh [--smoke]   (--smoke: our standalone image, one boot)
+# Environment: KVER, KERNEL, REPEAT (3), OUT (build/bench), RUNTIMES, SCALING (1)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/qemu/lib.sh"
+trap cleanup_mounts EXIT
+
+smoke=0
+[ "${1:-}" = --smoke ] && smoke=1
+KVER=${KVER:-$(ls /lib/modules | sort -V | tail -n 1)}
+KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
+out=${OUT:-$top/build/bench}
+repeat=${REPEAT:-3}
+runtimes=${RUNTIMES:-vtoy live-boot dracut vtoy-initramfs-tools vtoy-dracut}
+scaling=${SCALING:-1}
+if [ $smoke = 1 ]; then repeat=1 runtimes=vtoy scaling=0; fi
+export QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+fix=$out/fixtures
+images=$out/images
+runs=$out/runs
+mkdir -p "$images" "$runs"
+rm -rf "${runs:?}"/*
+
+[ -r "$KERNEL" ] || die "no kernel at $KERNEL (install linux-image-amd64)"
+"$here/build-fixtures.sh" "$fix" 0 >/dev/null || die "building the bench fixtures failed"
+
+# The rdinit wrapper, appended to every runtime's image.
+wrap=$images/bench-init.cpio
+rm -rf "$images/wrap" && mkdir -p "$images/wrap/.bench" "$images/wrap/dev"
+cp "$here/bench-init" "$images/wrap/.bench/init"
+cp /bin/busybox "$images/wrap/.bench/busybox"
+mknod -m 666 "$images/wrap/dev/null" c 1 3
+(cd "$images/wrap" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$wrap"
+
+declare -A IMAGE APPEND NOTE
+iso=/iso/bench.iso
+# build_image RUNTIME: sets IMAGE[RUNTIME] (empty when it cannot be built,
+# with the reason in NOTE).
+build_image() {
+	local rt=$1 img=$images/$1.img log=$images/$1.log conf
+	case $rt in
+	vtoy)
+		make -s -C "$top" initramfs KVER="$KVER" >"$log" 2>&1 && cp "$top/build/initramfs.img" "$img"
+		APPEND[$rt]="findiso=$iso persistence"
+		;;
+	live-boot | vtoy-initramfs-tools)
+		conf=$images/$rt-conf
+		rm -rf "$conf" && cp -a /etc/initramfs-tools "$conf"
+		sed -i 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+		if [ $rt = live-boot ]; then
+			# Debian's MODULES=most leaves exfat out: live-boot could not
+			# read Ventoy's data partition without it.
+			printf 'exfat\nnls_utf8\n' >> "$conf/modules"
+			NOTE[$rt]="exfat added to initramfs-tools' modules"
+			APPEND[$rt]="boot=live findiso=$iso persistence"
+		else
+			stage_install "$images/stage" >>"$log" 2>&1 || return 1
+			mkdir -p "$conf/hooks" "$conf/scripts"
+			cp "$images/stage/usr/share/initramfs-tools/hooks/vtoy" "$conf/hooks/"
+			cp "$images/stage/usr/share/initramfs-tools/scripts/vtoy" "$conf/scripts/"
+			[ -e /usr/share/initramfs-tools/hooks/live ] && NOTE[$rt]="image also holds live-boot (installed on this machine)"
+			APPEND[$rt]="boot=vtoy findiso=$iso persistence"
+		fi
+		mkinitramfs -d "$conf" -o "$img" "$KVER" >>"$log" 2>&1
+		;;
+	dracut | vtoy-dracut)
+		mkdir -p "$images/no-conf.d"
+		if [ $rt = dracut ]; then
+			dracut --conf /dev/null --confdir "$images/no-conf.d" --no-hostonly --add dmsquash-live \
+				--force --kver "$KVER" "$img" >"$log" 2>&1
+			APPEND[$rt]="root=live:CDLABEL=VTOY_BENCH iso-scan/filename=$iso rd.live.image rd.live.overlay=LABEL=persistence:/LiveOS/overlay rd.live.overlay.overlayfs=1"
+		else
+			stage_install "$images/stage" >>"$log" 2>&1 || return 1
+			rm -rf "$images/dracut-base" && cp -a /usr/lib/dracut "$images/dracut-base"
+			cp -a "$images/stage/usr/lib/dracut/modules.d/55vtoy" "$images/dracut-base/modules.d/"
+			dracutbasedir=$images/dracut-base dracut --conf /dev/null --confdir "$images/no-conf.d" \
+				--no-hostonly --add vtoy --force --kver "$KVER" "$img" >"$log" 2>&1
+			APPEND[$rt]="rd.vtoy findiso=$iso persistence"
+		fi
+		;;
+	esac
+}
+
+# boot_once RUNTIME N STICK EXTRA...: one boot; appends a CSV line to results.
+boot_once() {
+	local rt=$1 n=$2 stick=$3 name=$4 dir handover root phase mem ok reason
+	shift 4
+	dir=$runs/$name-$n
+	mkdir -p "$dir"
+	cp --sparse=always "$stick" "$dir/stick.img"
+	cp --sparse=always "$fix/store.img" "$dir/store.img"
+	QEMU_EXTRA=($(usb_disk_args "$dir/store.img" store) "$@")
+	qemu_boot "$dir/console.log" "$dir/stick.img" "$images/$rt.bench.img" \
+		rdinit=/.bench/init ${APPEND[$rt]} vtoy.test=write:bench-$n
+	handover=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/.bench\/init as init process.*/\1/p' "$dir/console.log" | head -n 1)
+	root=$(sed -n 's/^VTOYTEST: root init started at \([0-9.]*\) s.*/\1/p' "$dir/console.log" | head -n 1)
+	ok=0 reason=
+	if [ -z "$handover" ]; then
+		reason="the kernel never started the initramfs"
+	elif [ -z "$root" ]; then
+		reason=$(grep -vE '^\[|^ *$' "$dir/console.log" | tail -n 3 | tr '\n' ' ' | tr -d '\033' | cut -c1-160)
+		reason="no root init: ${reason:-see $dir/console.log}"
+	elif ! grep -q "VTOYTEST: RESULT wrote bench-$n" "$dir/console.log"; then
+		reason="the root could not write"
+	else
+		ok=1
+	fi
+	phase= mem=
+	if [ $ok = 1 ]; then
+		phase=$(echo "$root $handover" | awk '{ printf "%.2f", $1 - $2 }')
+		mem=$(awk -v t="$root" '/vtoy-bench: memory in use/ {
+			ts = $0; sub(/^\[ */, "", ts); sub(/\].*/, "", ts)
+			if (ts + 0 <= t + 0) { v = $0; sub(/.*in use /, "", v); sub(/ kB.*/, "", v); m = v; if (f == "") f = v } }
+			END { print m, m - f }' "$dir/console.log")
+	fi
+	medium=$(sed -n 's/.*vtoy-iso-scan: medium found after \([0-9]*\) ms.*/\1/p' "$dir/console.log" | head -n 1)
+	echo "$name,$n,$handover,$root,$phase,${mem% *},${medium:-},$ok,\"$reason\",${mem#* }" >> "$out/boots.csv"
+	rm -f "$dir/stick.img" "$dir/store.img"
+	[ $ok = 1 ]
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+column_of() { awk -F, -v name="$1" -v col="$2" '$1 == name && $8 == 1 { print $col }' "$out/boots.csv"; }
+
+echo "name,boot,handover_s,root_init_s,initramfs_phase_s,peak_memory_kb,medium_found_ms,ok,reason,peak_growth_kb" > "$out/boots.csv"
+declare -A SIZE FAILED
+for rt in $runtimes; do
+	echo "bench: building the $rt image"
+	if ! build_image "$rt" || [ ! -s "$images/$rt.img" ]; then
+		FAILED[$rt]="image build failed: $(tail -n 2 "$images/$rt.log" | tr '\n' ' ' | cut -c1-160)"
+		continue
+	fi
+	SIZE[$rt]=$(stat -c %s "$images/$rt.img")
+	# An uncompressed cpio after another archive must start 4-byte aligned;
+	# the kernel skips the zero padding.
+	cp "$images/$rt.img" "$images/$rt.bench.img"
+	truncate -s %512 "$images/$rt.bench.img"
+	cat "$wrap" >> "$images/$rt.bench.img"
+	for n in $(seq 1 "$repeat"); do
+		echo "bench: $rt boot $n/$repeat"
+		boot_once "$rt" "$n" "$fix/stick.img" "$rt" || true
+	done
+done
+
+# Scaling, our standalone image: extra disks (each a small ext4 filesystem
+# on virtio-scsi) and a data partition with many files.
+scale_rows=()
+if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
+	mke2fs -q -F -t ext4 -L extra "$images/extra.img" 4M
+	for count in 1 8 32; do
+		args=(-device virtio-scsi-pci,id=scsi)
+		for i in $(seq 1 $count); do
+			cp --sparse=always "$images/extra.img" "$runs/extra-$count-$i.img"
+			args+=(-drive "if=none,id=x$i,format=raw,file=$runs/extra-$count-$i.img" -device "scsi-hd,bus=scsi.0,drive=x$i")
+		done
+		for n in $(seq 1 "$repeat"); do
+			echo "bench: vtoy with $count extra disks, boot $n/$repeat"
+			boot_once vtoy "$n" "$fix/stick.img" "vtoy+${count}disks" "${args[@]}" || true
+		done
+		rm -f "$runs"/extra-$count-*.img
+		scale_rows+=("vtoy+${count}disks|$count extra disks")
+	done
+	for files in 1 2000; do
+		"$here/build-fixtures.sh" "$out/fixtures-$files" "$files" >/dev/null || continue
+		for n in $(seq 1 "$repeat"); do
+			echo "bench: vtoy, data partition with $files files, boot $n/$repeat"
+			boot_once vtoy "$n" "$out/fixtures-$files/stick.img" "vtoy+${files}files" || true
+		done
+		scale_rows+=("vtoy+${files}files|data partition with $files files")
+	done
+fi
+
+# The tables.
+ours_phase=$(column_of vtoy 5 | median)
+ours_total=$(column_of vtoy 4 | median)
+{
+	echo "| runtime | initramfs phase (median) | total to root init (median) | phase ratio to ours | initramfs size | peak memory in use (growth in the phase) | boots | notes |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for rt in $runtimes; do
+		if [ -n "${FAILED[$rt]:-}" ]; then
+			echo "| $rt | - | - | - | - | - | 0 | cannot build: ${FAILED[$rt]} |"
+			continue
+		fi
+		good=$(column_of "$rt" 5 | wc -l)
+		phase=$(column_of "$rt" 5 | median)
+		total=$(column_of "$rt" 4 | median)
+		mem=$(column_of "$rt" 6 | median)
+		growth=$(column_of "$rt" 10 | median)
+		size=$(awk -v b="${SIZE[$rt]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }')
+		note=${NOTE[$rt]:-}
+		if [ "$good" -lt "$repeat" ]; then
+			why=$(awk -F, -v name="$rt" '$1 == name && $8 != 1 { print $9; exit }' "$out/boots.csv")
+			note="${note:+$note; }$((repeat - good)) of $repeat boots failed: $why"
+		fi
+		if [ -n "$phase" ] && [ -n "$ours_phase" ]; then
+			ratio=$(awk -v a="$phase" -v b="$ours_phase" 'BEGIN { printf "%.2fx", a / b }')
+			echo "| $rt | ${phase} s | ${total} s | $ratio | $size | $((${mem%.*} / 1024)) MiB (+$((${growth%.*} / 1024)) MiB) | $good/$repeat | $note |"
+		else
+			echo "| $rt | - | - | - | $size | - | $good/$repeat | cannot boot: $note |"
+		fi
+	done
+	if [ ${#scale_rows[@]} -gt 0 ]; then
+		echo
+		echo "| our runtime with | initramfs phase (median) | medium found after (median) |"
+		echo "|---|---|---|"
+		for row in "${scale_rows[@]}"; do
+			name=${row%%|*}
+			echo "| ${row#*|} | $(column_of "$name" 5 | median) s | $(column_of "$name" 7 | median) ms |"
+		done
+	fi
+} > "$out/table.md"
+
+{
+	echo "runtime,initramfs_phase_median_s,total_median_s,size_bytes,peak_memory_median_kb,good_boots,boots"
+	for rt in $runtimes; do
+		echo "$rt,$(column_of "$rt" 5 | median),$(column_of "$rt" 4 | median),${SIZE[$rt]:-},$(column_of "$rt" 6 | median),$(column_of "$rt" 5 | wc -l),$repeat"
+	done
+} > "$out/summary.csv"
+
+echo
+echo "Boot-phase benchmark, $(date -u +%Y-%m-%d), kernel $KVER, QEMU $(qemu-system-x86_64 --version | head -n 1 | awk '{ print $4 }') TCG, 1 vCPU, 768 MiB; host: $(nproc) x $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+echo
+cat "$out/table.md"
+echo
+echo "CSV: $out/boots.csv, $out/summary.csv"
