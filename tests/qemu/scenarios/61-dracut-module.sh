@@ -2,8 +2,9 @@
 # dracut integration: `make install` into a scratch root, then a real dracut
 # (no-hostonly, --add vtoy) from a copy of dracut's base directory holding
 # our module; lsinitrd shows our files; `rd.vtoy persistent` boots twice
-# through systemd's initrd: the marker survives. A module whose binary is
-# missing fails the build with a message.
+# through systemd's initrd (then `root=vtoy`), and once more from an image
+# without systemd (dracut's shell init and our mount hook): the marker
+# survives. A module whose binary is missing fails the build with a message.
 . "$(dirname "$0")/../scenario-env.sh"
 
 kver=${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}
@@ -48,6 +49,21 @@ echo "boot 2: expect $token, activated by root=vtoy"
 qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$initrd" root=vtoy "$iso" persistent "vtoy.test=expect:$token" ||
 	fail "boot 2: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
+
+echo "boot 3: expect $token, an image without systemd (dracut's shell init, mount hook)"
+initrd_sh=$SCENARIO_DIR/initrd-no-systemd.img
+build --omit "systemd systemd-initrd dracut-systemd" "$initrd_sh" >"$SCENARIO_DIR/dracut-no-systemd.log" 2>&1 ||
+	fail "dracut without systemd failed: $(tail -n 3 "$SCENARIO_DIR/dracut-no-systemd.log")"
+lsinitrd "$initrd_sh" >"$SCENARIO_DIR/contents-no-systemd.txt" 2>&1
+grep -qE " (usr/)?lib/dracut/hooks/mount/20-vtoy-mount.sh( |$)" "$SCENARIO_DIR/contents-no-systemd.txt" ||
+	fail "lsinitrd: the mount hook is not in the image without systemd"
+if grep -qE "systemd-generators/vtoy-generator" "$SCENARIO_DIR/contents-no-systemd.txt"; then
+	fail "lsinitrd: the image without systemd has our systemd generator"
+fi
+qemu_boot "$SCENARIO_DIR/boot3.log" "$STICK" "$initrd_sh" rd.vtoy "$iso" persistent "vtoy.test=expect:$token" ||
+	fail "boot 3: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot3.log" "vtoy-persist: root ready at /sysroot (persistence: store)"
+expect_line "$SCENARIO_DIR/boot3.log" "VTOYTEST: RESULT found $token"
 
 echo "a module without its binary fails the build"
 rm "$SCENARIO_DIR/stage/usr/sbin/vtoy-persist"
