@@ -52,7 +52,7 @@ $(B)/bin/vtoy-persist: $(PERSIST_OBJ) $(B)/lib/libvtoy.a
 
 initramfs: $(B)/initramfs.img
 
-$(B)/initramfs.img: $(BINS) initramfs/init initramfs/build-image.sh initramfs/modules.list initramfs/e2fsck.conf
+$(B)/initramfs.img: $(BINS) initramfs/init initramfs/vtoy-root initramfs/build-image.sh initramfs/modules.list initramfs/e2fsck.conf
 	initramfs/build-image.sh $@ $(KVER) $(B)/bin
 
 deps:

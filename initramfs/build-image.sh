@@ -33,7 +33,7 @@ cp /bin/busybox bin/busybox
 	[ -e "$applet" ] || ln -s /bin/busybox "$applet"
 done
 cp /sbin/e2fsck.static sbin/e2fsck
-cp "$bindir/vtoy-iso-scan" "$bindir/vtoy-persist" sbin/
+cp "$bindir/vtoy-iso-scan" "$bindir/vtoy-persist" "$here/vtoy-root" sbin/
 cp "$here/init" init
 chmod 0755 init
 cp "$here/e2fsck.conf" etc/e2fsck.conf
@@ -43,7 +43,7 @@ mknod -m 0600 dev/console c 5 1
 mknod -m 0666 dev/null c 1 3
 
 # Modules: the listed ones and everything modules.dep says they need.
-: > etc/vtoy/modules
+: > etc/vtoy/modules.list
 grep -v '^#' "$here/modules.list" | while read -r name; do
 	[ -n "$name" ] || continue
 	alt=$(echo "$name" | tr '_-' '-_')
@@ -61,7 +61,7 @@ grep -v '^#' "$here/modules.list" | while read -r name; do
 		mkdir -p "lib/modules/$kver/$(dirname "$path")"
 		cp "$moddir/$path" "lib/modules/$kver/$path"
 	done
-	echo "$name" >> etc/vtoy/modules
+	echo "$name" >> etc/vtoy/modules.list
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$moddir/$f" ] && cp "$moddir/$f" "lib/modules/$kver/"

@@ -46,26 +46,18 @@ installkernel() {
     hostonly='' instmods $modules
 }
 
+# check() made sure every file is there.
 install() {
-    local prog
-    for prog in vtoy-iso-scan vtoy-persist; do
-        if [[ ! -x $vtoy_sbindir/$prog ]]; then
-            dfatal "vtoy: $vtoy_sbindir/$prog is missing; reinstall vtoy-persist"
-            return 1
-        fi
-        inst_simple "$vtoy_sbindir/$prog" "/sbin/$prog" || return 1
-    done
+    inst_simple "$vtoy_sbindir/vtoy-iso-scan" /sbin/vtoy-iso-scan
+    inst_simple "$vtoy_sbindir/vtoy-persist" /sbin/vtoy-persist
+    inst_simple "$vtoy_datadir/vtoy-root" /sbin/vtoy-root
     if [[ -x /sbin/e2fsck.static ]]; then
         inst_simple /sbin/e2fsck.static /sbin/e2fsck
     else
         inst_binary "$(PATH=/usr/sbin:/sbin command -v e2fsck)" /sbin/e2fsck
-    fi || {
-        dfatal "vtoy: no e2fsck on this system (install e2fsprogs or e2fsck-static)"
-        return 1
-    }
+    fi
     [[ -e $initdir/etc/e2fsck.conf ]] || inst_simple "$vtoy_datadir/e2fsck.conf" /etc/e2fsck.conf
-    inst_simple "$vtoy_datadir/modules.list" /etc/vtoy/modules.list || return 1
-    inst_simple "$vtoy_datadir/vtoy-root" /sbin/vtoy-root || return 1
+    inst_simple "$vtoy_datadir/modules.list" /etc/vtoy/modules.list
     inst_multiple modprobe
     inst_hook cmdline 20 "$moddir/vtoy-cmdline.sh"
     if dracut_module_included systemd; then
