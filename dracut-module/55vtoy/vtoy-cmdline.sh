@@ -1,5 +1,6 @@
 #!/bin/sh
-# dracut cmdline hook: rd.vtoy or root=vtoy hands the root to vtoy-mount.sh.
+# dracut cmdline hook: rd.vtoy or root=vtoy marks the root as ours, built
+# by vtoy-root (vtoy-root.service with systemd, vtoy-mount.sh without).
 type getargbool >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 if getargbool 0 rd.vtoy || [ "$root" = vtoy ]; then

@@ -1,6 +1,7 @@
 #include "mnt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,12 +81,19 @@ int fstype_mountable(const char *fstype)
 
 int mount_private_dir(const char *dir)
 {
+	struct statx stx;
 	int ret = mkdir_p(dir, 0755);
 
 	if (ret < 0)
 		return ret;
-	if (mount(dir, dir, NULL, MS_BIND, NULL) < 0)
+	/* Bound once already (a second run from a rescue shell): binding again
+	 * would hide what is mounted below it. */
+	if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, 0, &stx) < 0)
 		return -errno;
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		if (mount(dir, dir, NULL, MS_BIND, NULL) < 0)
+			return -errno;
 	if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
 		return -errno;
 	return 0;
