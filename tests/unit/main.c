@@ -6,10 +6,20 @@ int unit_failed;
 
 int main(void)
 {
-	const struct unit_test *suites[] = { cmdline_tests, kvlist_tests, safepath_tests,
-					     medium_source_tests, store_tests, pconf_tests,
-					     ventoy_param_tests, ventoy_json_tests, dm_tests,
-					     ventoy_handover_tests, NULL };
+	const struct unit_test *suites[] = {
+		cmdline_tests,
+		kvlist_tests,
+		safepath_tests,
+		medium_source_tests,
+		store_tests,
+		pconf_tests,
+		ventoy_param_tests,
+		ventoy_json_tests,
+		dm_tests,
+		ventoy_handover_tests,
+		devspec_tests,
+		NULL,
+	};
 	int passed = 0, failed = 0;
 
 	for (int s = 0; suites[s]; s++) {

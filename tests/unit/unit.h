@@ -47,8 +47,17 @@ struct unit_test {
 
 #define UNIT_TEST(name) { #name, name }
 
-extern const struct unit_test cmdline_tests[], kvlist_tests[], safepath_tests[],
-	medium_source_tests[], store_tests[], pconf_tests[], ventoy_param_tests[],
-	ventoy_json_tests[], dm_tests[], ventoy_handover_tests[];
+/* One suite per line, so that branches adding suites merge cleanly. */
+extern const struct unit_test cmdline_tests[];
+extern const struct unit_test kvlist_tests[];
+extern const struct unit_test safepath_tests[];
+extern const struct unit_test medium_source_tests[];
+extern const struct unit_test store_tests[];
+extern const struct unit_test pconf_tests[];
+extern const struct unit_test ventoy_param_tests[];
+extern const struct unit_test ventoy_json_tests[];
+extern const struct unit_test dm_tests[];
+extern const struct unit_test ventoy_handover_tests[];
+extern const struct unit_test devspec_tests[];
 
 #endif
