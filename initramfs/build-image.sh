@@ -4,6 +4,7 @@
 # dependencies, as a gzip-compressed newc cpio.
 #
 # Usage: build-image.sh OUTPUT KVER BINDIR
+# VTOY_MODULES_LIST=FILE replaces initramfs/modules.list (tests leave drivers out).
 set -eu
 
 mkdir -p "$(dirname "$1")"
@@ -44,7 +45,7 @@ mknod -m 0666 dev/null c 1 3
 
 # Modules: the listed ones and everything modules.dep says they need.
 : > etc/vtoy/modules.list
-grep -v '^#' "$here/modules.list" | while read -r name; do
+grep -v "^#" "${VTOY_MODULES_LIST:-$here/modules.list}" | while read -r name; do
 	[ -n "$name" ] || continue
 	alt=$(echo "$name" | tr '_-' '-_')
 	entry=$(grep -E "/($name|$alt)\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1 || true)

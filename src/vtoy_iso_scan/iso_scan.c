@@ -1,6 +1,7 @@
 #include "iso_scan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,21 +11,29 @@
 
 #include "blkdev.h"
 #include "cmdline.h"
-#include "iso_locate.h"
 #include "kvlist.h"
 #include "log.h"
 #include "loopdev.h"
+#include "medium_locate.h"
 #include "medium_source.h"
 #include "mnt.h"
 #include "paths.h"
 #include "root_images.h"
+#include "root_layout.h"
+#include "safepath.h"
+#include "to_ram.h"
+#include "ventoy_handover.h"
+#include "ventoy_locate.h"
+
+/* Where tools inside the live system expect live-boot's medium. */
+#define LIVEBOOT_MEDIUM "/run/live/medium"
 
 const char *iso_scan_step_name(enum iso_scan_step step)
 {
 	switch (step) {
 	case ISO_SCAN_OK: return "done";
 	case ISO_SCAN_CMDLINE: return "reading the kernel command line";
-	case ISO_SCAN_LOCATE: return "finding the ISO";
+	case ISO_SCAN_LOCATE: return "finding the live medium";
 	case ISO_SCAN_LOOP: return "attaching the ISO to a loop device";
 	case ISO_SCAN_MOUNT_MEDIUM: return "mounting the ISO";
 	case ISO_SCAN_ROOT_IMAGES: return "mounting the root images";
@@ -33,34 +42,61 @@ const char *iso_scan_step_name(enum iso_scan_step step)
 	return "?";
 }
 
+struct scan {
+	const struct iso_scan_opts *opts;
+	struct kvlist cmdline;
+	struct medium_source src;
+	struct root_layout_opts layout;
+	struct medium_location loc;
+	struct ventoy_handover ventoy;
+	bool from_ventoy;
+	char medium_dev[PATH_MAX];   /* loop or dm device holding the ISO; "" when loc.device is the medium */
+	char medium_mount[PATH_MAX];
+	struct blkdev medium_fs;     /* what the ISO holds */
+	int loop_fd;
+	bool medium_mounted;
+	bool released;               /* toram: the stick is let go */
+	bool anchored;
+	struct root_plan plan;
+	struct root_images images;
+	bool images_mounted;
+};
+
 static int add(struct kvlist *kv, const char *key, const char *value)
 {
-	return kvlist_add(kv, key, strlen(key), value, strlen(value));
+	return kvlist_add(kv, key, strlen(key), value ? value : "", value ? strlen(value) : 0);
 }
 
-static int write_report(const char *run_dir, const struct medium_source *src,
-			const struct iso_location *loc, const char *iso_loop,
-			const char *medium_mount, const struct root_images *images)
+static int write_report(const struct scan *s)
 {
 	char path[PATH_MAX], lowerdir[4096], count[16];
+	const struct medium_location *loc = &s->loc;
 	struct kvlist kv = { 0 };
 	int ret;
 
-	ret = root_images_lowerdir(images, lowerdir, sizeof(lowerdir));
+	ret = root_images_lowerdir(&s->images, lowerdir, sizeof(lowerdir));
 	if (ret < 0)
 		return ret;
-	snprintf(count, sizeof(count), "%zu", images->count);
-	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_MEDIUM_ENV);
-	if ((ret = add(&kv, "VTOY_MEDIUM_SOURCE", src->key)) < 0 ||
-	    (ret = add(&kv, "VTOY_ISO_PATH", src->iso_path)) < 0 ||
+	snprintf(count, sizeof(count), "%zu", root_images_layers(&s->images));
+	snprintf(path, sizeof(path), "%s/%s", s->opts->run_dir, VTOY_MEDIUM_ENV);
+	if ((ret = add(&kv, "VTOY_MEDIUM_SOURCE", s->from_ventoy ? "ventoy" : s->src.key)) < 0 ||
+	    (ret = add(&kv, "VTOY_MEDIUM_SOURCE_VALUE",
+		       s->from_ventoy ? s->ventoy.origin : s->src.value)) < 0 ||
+	    (ret = add(&kv, "VTOY_ISO_PATH", s->from_ventoy ? s->ventoy.param.image_path
+							     : s->src.iso_path)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_DEVICE", loc->device)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_DISK", loc->disk)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_FSTYPE", loc->fstype)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_LABEL", loc->label)) < 0 ||
-	    (ret = add(&kv, "VTOY_HOST_MOUNT", loc->host_mount)) < 0 ||
-	    (ret = add(&kv, "VTOY_ISO_LOOP", iso_loop)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_MOUNT", medium_mount)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIA_PATH", images->media_path)) < 0 ||
+	    (ret = add(&kv, "VTOY_HOST_MOUNT", s->released ? "" : loc->data_mount)) < 0 ||
+	    (ret = add(&kv, "VTOY_ISO_LOOP", s->medium_dev)) < 0 ||
+	    (ret = add(&kv, "VTOY_ISO_LABEL", s->medium_fs.label)) < 0 ||
+	    (ret = add(&kv, "VTOY_ISO_UUID", s->medium_fs.uuid)) < 0 ||
+	    (ret = add(&kv, "VTOY_MEDIUM_MOUNT", s->released ? "" : s->medium_mount)) < 0 ||
+	    (ret = add(&kv, "VTOY_MEDIUM_ANCHOR", s->anchored ? LIVEBOOT_MEDIUM : "")) < 0 ||
+	    (ret = add(&kv, "VTOY_LAYOUT", root_layout_name(s->plan.layout))) < 0 ||
+	    (ret = add(&kv, "VTOY_MEDIA_PATH", s->plan.dir)) < 0 ||
+	    (ret = add(&kv, "VTOY_TORAM", s->released ? "yes" : "no")) < 0 ||
 	    (ret = add(&kv, "VTOY_LAYER_COUNT", count)) < 0 ||
 	    (ret = add(&kv, "VTOY_LOWERDIR", lowerdir)) < 0)
 		goto out;
@@ -70,119 +106,253 @@ out:
 	return ret;
 }
 
+/* Ventoy's hand-over comes first; when it is absent, or names a disk that
+ * never shows up, the command line decides. 0 or -errno. */
+static int locate(struct scan *s)
+{
+	struct ventoy_sources sources;
+	int ret;
+
+	ventoy_sources_default(&sources);
+	if (s->opts->ventoy_dir)
+		sources.ventoy_dir = s->opts->ventoy_dir;
+	ret = ventoy_handover_read(&sources, &s->ventoy);
+	if (ret == 0) {
+		s->from_ventoy = true;
+		ret = ventoy_locate(&s->ventoy, s->opts->run_dir, s->src.timeout_ms, &s->loc,
+				    s->medium_dev, sizeof(s->medium_dev));
+		if (ret == 0)
+			return 0;
+		s->from_ventoy = false;
+		if (!s->src.iso_path && s->src.where == MEDIUM_ANY_DEVICE) {
+			log_err("Ventoy's hand-over could not be followed and the command line names "
+				"no medium");
+			return ret;
+		}
+		log_warn("Ventoy's hand-over could not be followed: trying %s=%s instead",
+			 s->src.key, s->src.value);
+	} else if (ret != -ENOENT) {
+		log_warn("Ventoy's hand-over data was refused (see above): the command line "
+			 "decides instead");
+	}
+	return medium_locate(&s->src, &s->layout, s->opts->run_dir, s->medium_mount, &s->loc);
+}
+
+static int mount_medium(struct scan *s)
+{
+	int ret;
+
+	memset(&s->medium_fs, 0, sizeof(s->medium_fs));
+	ret = blkdev_probe(s->medium_dev, &s->medium_fs);
+	if (ret < 0) {
+		log_err("cannot read the ISO through %s: %s", s->medium_dev, strerror(-ret));
+		return ret;
+	}
+	if (strcmp(s->medium_fs.fstype, "iso9660") != 0 && strcmp(s->medium_fs.fstype, "udf") != 0) {
+		log_err("the image on %s is not an ISO9660 or UDF image (found '%s')", s->medium_dev,
+			s->medium_fs.fstype[0] ? s->medium_fs.fstype : "nothing");
+		return -EINVAL;
+	}
+	ret = mount_at(s->medium_dev, s->medium_mount, s->medium_fs.fstype,
+		       MS_RDONLY | MS_NODEV | MS_NOSUID, NULL);
+	if (ret < 0) {
+		log_err("cannot mount %s (%s) at %s: %s", s->medium_dev, s->medium_fs.fstype,
+			s->medium_mount, strerror(-ret));
+		return ret;
+	}
+	s->medium_mounted = true;
+	log_info("ISO (%s, label %s) on %s mounted at %s", s->medium_fs.fstype,
+		 s->medium_fs.label[0] ? s->medium_fs.label : "none", s->medium_dev,
+		 s->medium_mount);
+	return 0;
+}
+
+/* toram: everything below the root images goes; the images stay in RAM. */
+static void release_medium(struct scan *s)
+{
+	if (umount2(s->medium_mount, MNT_DETACH) < 0)
+		log_warn("toram: cannot unmount %s: %s", s->medium_mount, strerror(errno));
+	s->medium_mounted = false;
+	if (s->loop_fd >= 0) {
+		close(s->loop_fd);
+		s->loop_fd = -1;
+	}
+	if (s->loc.iso_fd >= 0) {
+		close(s->loc.iso_fd);
+		s->loc.iso_fd = -1;
+	}
+	if (s->loc.data_mount[0] && strcmp(s->loc.data_mount, s->medium_mount) != 0 &&
+	    umount2(s->loc.data_mount, MNT_DETACH) < 0)
+		log_warn("toram: cannot unmount %s: %s", s->loc.data_mount, strerror(errno));
+	s->released = true;
+	log_notice("toram: the live medium is released; %s can be removed unless it also holds "
+		   "the persistence store", s->loc.disk[0] ? s->loc.disk : "the stick");
+}
+
+static int mount_images(struct scan *s)
+{
+	int medium_fd, dir_fd, images_fd, ret;
+
+	medium_fd = open(s->medium_mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (medium_fd < 0)
+		return -errno;
+	ret = root_layout_plan(medium_fd, &s->layout, false, &s->plan);
+	dir_fd = ret < 0 ? ret : safepath_open(medium_fd, s->plan.dir, O_RDONLY | O_DIRECTORY);
+	close(medium_fd);
+	if (dir_fd < 0)
+		return dir_fd;
+	log_info("%s layout: %zu image(s) in %s/ (%s)", root_layout_name(s->plan.layout),
+		 s->plan.count, s->plan.dir, s->plan.how);
+	images_fd = dir_fd;
+	if (s->src.to_ram) {
+		int ram_fd = to_ram_copy(dir_fd, &s->plan, s->opts->run_dir);
+
+		if (ram_fd >= 0)
+			images_fd = ram_fd;
+		else
+			log_warn("%s: the root images stay on the medium", s->src.to_ram_key);
+	}
+	ret = root_images_mount(images_fd, &s->plan, s->opts->run_dir, &s->images);
+	if (images_fd != dir_fd)
+		close(images_fd);
+	close(dir_fd);
+	if (ret < 0)
+		return ret;
+	s->images_mounted = true;
+	if (images_fd != dir_fd)
+		release_medium(s);
+	return 0;
+}
+
+/* live-boot's tools look for the medium at /run/live/medium. */
+static void anchor_medium(struct scan *s)
+{
+	const char *boot = kvlist_get(&s->cmdline, "boot");
+	int ret;
+
+	if (s->released || strcmp(s->opts->run_dir, VTOY_RUN_DIR) != 0)
+		return;
+	if (!(boot && !strcmp(boot, "live")) && s->plan.layout != ROOT_LAYOUT_LIVE)
+		return;
+	ret = mkdir_p(LIVEBOOT_MEDIUM, 0755);
+	if (ret == 0 && mount(s->medium_mount, LIVEBOOT_MEDIUM, NULL, MS_BIND, NULL) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		log_warn("cannot show the medium at %s as well: %s", LIVEBOOT_MEDIUM, strerror(-ret));
+		return;
+	}
+	s->anchored = true;
+	log_info("medium also at %s, as live-boot places it", LIVEBOOT_MEDIUM);
+}
+
+static void undo(struct scan *s)
+{
+	if (s->anchored && umount2(LIVEBOOT_MEDIUM, MNT_DETACH) < 0)
+		log_warn("cannot unmount %s: %s", LIVEBOOT_MEDIUM, strerror(errno));
+	if (s->images_mounted)
+		root_images_umount(&s->images, s->images.count);
+	if (s->medium_mounted && umount2(s->medium_mount, MNT_DETACH) < 0)
+		log_warn("cannot unmount %s: %s", s->medium_mount, strerror(errno));
+	if (s->loc.iso_fd >= 0) {
+		close(s->loc.iso_fd);
+		s->loc.iso_fd = -1;
+	}
+	if (s->loc.data_mount[0] && !s->released && umount2(s->loc.data_mount, MNT_DETACH) < 0)
+		log_warn("cannot unmount %s: %s", s->loc.data_mount, strerror(errno));
+	if (s->from_ventoy)
+		ventoy_locate_undo(s->medium_dev);
+}
+
 enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 {
-	char why[512], iso_loop[64], medium_mount[PATH_MAX];
-	struct kvlist cmdline = { 0 };
-	struct medium_source src;
-	struct iso_location loc;
-	struct root_images images;
-	struct blkdev probe;
+	static struct scan s;
+	char why[512];
 	enum iso_scan_step step;
-	bool medium_mounted = false, images_mounted = false;
-	int loop_fd = -1, ret;
+	int ret;
 
-	loc.iso_fd = -1;
-	loc.host_mount[0] = '\0';
+	memset(&s, 0, sizeof(s));
+	s.opts = opts;
+	s.loop_fd = -1;
+	s.loc.iso_fd = -1;
+	snprintf(s.medium_mount, sizeof(s.medium_mount), "%s/medium", opts->run_dir);
 	step = ISO_SCAN_CMDLINE;
-	ret = cmdline_read(&cmdline, opts->cmdline_path);
+	ret = cmdline_read(&s.cmdline, opts->cmdline_path);
 	if (ret < 0) {
 		log_err("cannot read %s: %s", opts->cmdline_path, strerror(-ret));
 		goto out;
 	}
-	log_set_debug(kvlist_has(&cmdline, "vtoy.debug"));
-	ret = medium_source_resolve(&cmdline, &src, why, sizeof(why));
+	log_set_debug(kvlist_has(&s.cmdline, "vtoy.debug"));
+	ret = medium_source_resolve(&s.cmdline, &s.src, why, sizeof(why));
 	if (ret < 0) {
 		log_err("%s", why);
 		goto out;
 	}
-	if (!src.iso_path) {
-		ret = -ENOENT;
-		log_err("no ISO file named (%s%s%s): this version handles only an ISO file: give "
-			"iso-scan/filename=/path/to.iso or findiso=/path/to.iso",
-			src.key, src.value ? "=" : "", src.value ? src.value : "");
-		goto out;
-	}
-	if (src.where == MEDIUM_NAMED_DEVICE)
-		log_warn("%s=%s: the device is not checked yet; looking for %s on every partition",
-			 src.key, src.value, src.iso_path);
+	s.layout = (struct root_layout_opts){ .media_path = s.src.media_path,
+					      .squashimg = s.src.squashimg,
+					      .layerfs_path = s.src.layerfs_path,
+					      .module = s.src.module };
 
 	step = ISO_SCAN_LOCATE;
 	ret = mount_private_dir(opts->run_dir);
 	if (ret < 0)
 		log_warn("cannot make %s a private mount: %s; mounts may stay where probed",
 			 opts->run_dir, strerror(-ret));
-	ret = iso_locate(&src, opts->run_dir, &loc);
+	ret = locate(&s);
 	if (ret < 0)
 		goto out;
 
 	step = ISO_SCAN_LOOP;
-	loop_fd = loopdev_attach_fd(loc.iso_fd, true, src.iso_path, iso_loop, sizeof(iso_loop));
-	if (loop_fd < 0) {
-		ret = loop_fd;
-		log_err("cannot attach %s to a loop device: %s", src.iso_path, strerror(-ret));
-		goto out;
+	if (s.loc.iso_fd >= 0) {
+		const char *name = s.from_ventoy ? s.ventoy.param.image_path : s.src.iso_path;
+
+		s.loop_fd = loopdev_attach_fd(s.loc.iso_fd, true, name, s.medium_dev,
+					      sizeof(s.medium_dev));
+		if (s.loop_fd < 0) {
+			ret = s.loop_fd;
+			log_err("cannot attach %s to a loop device: %s", name, strerror(-ret));
+			goto out;
+		}
 	}
 
 	step = ISO_SCAN_MOUNT_MEDIUM;
-	memset(&probe, 0, sizeof(probe));
-	ret = blkdev_probe(iso_loop, &probe);
-	if (ret < 0) {
-		log_err("cannot read %s through %s: %s", src.iso_path, iso_loop, strerror(-ret));
-		goto out;
+	if (s.medium_dev[0]) {
+		ret = mount_medium(&s);
+		if (ret < 0)
+			goto out;
+	} else {
+		s.medium_mounted = true; /* medium_locate mounted the device itself */
 	}
-	if (strcmp(probe.fstype, "iso9660") != 0 && strcmp(probe.fstype, "udf") != 0) {
-		ret = -EINVAL;
-		log_err("%s is not an ISO9660 or UDF image (found '%s')", src.iso_path,
-			probe.fstype[0] ? probe.fstype : "nothing");
-		goto out;
-	}
-	snprintf(medium_mount, sizeof(medium_mount), "%s/medium", opts->run_dir);
-	ret = mount_at(iso_loop, medium_mount, probe.fstype, MS_RDONLY | MS_NODEV | MS_NOSUID, NULL);
-	if (ret < 0) {
-		log_err("cannot mount %s (%s) at %s: %s", iso_loop, probe.fstype, medium_mount,
-			strerror(-ret));
-		goto out;
-	}
-	medium_mounted = true;
-	log_info("ISO %s (%s, label %s) mounted at %s", src.iso_path, probe.fstype,
-		 probe.label[0] ? probe.label : "none", medium_mount);
 
 	step = ISO_SCAN_ROOT_IMAGES;
-	ret = root_images_mount(medium_mount, src.media_path, opts->run_dir, &images);
+	ret = mount_images(&s);
 	if (ret < 0)
 		goto out;
-	images_mounted = true;
+	anchor_medium(&s);
 
 	step = ISO_SCAN_REPORT;
-	ret = write_report(opts->run_dir, &src, &loc, iso_loop, medium_mount, &images);
+	ret = write_report(&s);
 	if (ret < 0) {
 		log_err("cannot write %s/%s: %s", opts->run_dir, VTOY_MEDIUM_ENV, strerror(-ret));
 		goto out;
 	}
-	log_notice("live medium ready: %s on %s, %zu root image(s) from %s/", src.iso_path,
-		   loc.device, images.count, images.media_path);
+	log_notice("live medium ready: %s%s%s on %s, %zu root image(s) from %s/ (%s)",
+		   s.from_ventoy ? "Ventoy's " : "",
+		   s.from_ventoy ? s.ventoy.param.image_path : s.src.iso_path ? s.src.iso_path : "",
+		   s.from_ventoy || s.src.iso_path ? "" : "live system",
+		   s.loc.device[0] ? s.loc.device : s.medium_dev, root_images_layers(&s.images),
+		   s.plan.dir, root_layout_name(s.plan.layout));
 	step = ISO_SCAN_OK;
 out:
 	/* Leave nothing behind on failure, so that running vtoy-iso-scan again
 	 * (from the rescue shell, say) starts clean. */
-	if (step != ISO_SCAN_OK) {
-		if (images_mounted)
-			root_images_umount(&images, images.count);
-		if (medium_mounted && umount2(medium_mount, MNT_DETACH) < 0)
-			log_warn("cannot unmount %s: %s", medium_mount, strerror(errno));
-		if (loc.iso_fd >= 0) {
-			close(loc.iso_fd);
-			loc.iso_fd = -1;
-		}
-		if (loc.host_mount[0] && umount2(loc.host_mount, MNT_DETACH) < 0)
-			log_warn("cannot unmount %s: %s", loc.host_mount, strerror(errno));
-	}
-	if (loop_fd >= 0)
-		close(loop_fd);
-	if (loc.iso_fd >= 0)
-		close(loc.iso_fd);
-	kvlist_free(&cmdline);
+	if (step != ISO_SCAN_OK)
+		undo(&s);
+	if (s.loop_fd >= 0)
+		close(s.loop_fd);
+	if (s.loc.iso_fd >= 0)
+		close(s.loc.iso_fd);
+	ventoy_handover_free(&s.ventoy);
+	kvlist_free(&s.cmdline);
 	*err = ret;
 	return step;
 }

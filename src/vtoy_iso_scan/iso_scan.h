@@ -16,6 +16,7 @@ enum iso_scan_step {
 struct iso_scan_opts {
 	const char *run_dir;
 	const char *cmdline_path;
+	const char *ventoy_dir; /* where Ventoy's hand-over files are: /ventoy */
 };
 
 const char *iso_scan_step_name(enum iso_scan_step step);

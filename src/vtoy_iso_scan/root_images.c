@@ -1,14 +1,11 @@
 #include "root_images.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "blkdev.h"
@@ -17,19 +14,8 @@
 #include "mnt.h"
 #include "safepath.h"
 
-static const char *const default_media_paths[] = { "casper", "live", NULL };
-
-static int has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), s = strlen(suffix);
-
-	return n > s && strcmp(name + n - s, suffix) == 0;
-}
-
-static int by_string(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
+/* dracut's nested root filesystem, inside its squashfs.img. */
+static const char *const nested_images[] = { "LiveOS/rootfs.img", "LiveOS/ext3fs.img", NULL };
 
 /* A directory name safe inside an overlayfs lowerdir list. */
 static void mount_dir_name(char *out, size_t len, size_t index, const char *image)
@@ -41,7 +27,16 @@ static void mount_dir_name(char *out, size_t len, size_t index, const char *imag
 	out[n] = '\0';
 }
 
-static int mount_image(int dir_fd, const char *name, const char *target, const char *label)
+static bool acceptable(const char *fstype, bool nested)
+{
+	if (!strcmp(fstype, "squashfs") || !strcmp(fstype, "erofs"))
+		return true;
+	return nested && (!strcmp(fstype, "ext4") || !strcmp(fstype, "ext3") ||
+			  !strcmp(fstype, "ext2") || !strcmp(fstype, "xfs"));
+}
+
+static int mount_image(int dir_fd, const char *name, bool nested, const char *target,
+		       const char *label)
 {
 	char loop[64];
 	struct blkdev probe;
@@ -57,96 +52,88 @@ static int mount_image(int dir_fd, const char *name, const char *target, const c
 	memset(&probe, 0, sizeof(probe));
 	ret = blkdev_probe(loop, &probe);
 	if (ret < 0) {
-		log_err("%s: cannot be read: %s", name, strerror(-ret));
+		log_err("%s: cannot be read: %s", label, strerror(-ret));
 		close(loop_fd);
 		return ret;
 	}
-	if (strcmp(probe.fstype, "squashfs") != 0 && strcmp(probe.fstype, "erofs") != 0) {
-		log_err("%s: not a squashfs or erofs image (found '%s')", name, probe.fstype);
+	if (!acceptable(probe.fstype, nested)) {
+		log_err("%s: not a squashfs or erofs image (found '%s')", label,
+			probe.fstype[0] ? probe.fstype : "nothing");
 		close(loop_fd);
 		return -EINVAL;
 	}
-	ret = mount_at(loop, target, probe.fstype, MS_RDONLY | MS_NODEV, NULL);
+	if (nested)
+		ret = mount_probe_ro(loop, target, probe.fstype); /* never replays a journal */
+	else
+		ret = mount_at(loop, target, probe.fstype, MS_RDONLY | MS_NODEV, NULL);
 	close(loop_fd);
 	if (ret == 0)
-		log_info("root image %s (%s) on %s mounted at %s", name, probe.fstype, loop, target);
+		log_info("root image %s (%s) on %s mounted at %s", label, probe.fstype, loop, target);
 	return ret;
 }
 
-static int open_media_dir(int medium_fd, const char *media_path, struct root_images *out)
+static int push(const struct root_plan *plan, const char *run_dir, int dir_fd, const char *name,
+		bool nested, struct root_images *out)
 {
-	if (media_path) {
-		int fd = safepath_open(medium_fd, media_path, O_RDONLY | O_DIRECTORY);
+	char dir_name[300], label[2 * ROOT_NAME_MAX + 2];
+	size_t i = out->count;
+	int ret;
 
-		if (fd < 0)
-			log_err("live-media-path=%s: %s", media_path, strerror(-fd));
-		snprintf(out->media_path, sizeof(out->media_path), "%s", media_path);
-		return fd;
+	mount_dir_name(dir_name, sizeof(dir_name), i, name);
+	snprintf(out->mounts[i], sizeof(out->mounts[0]), "%s/rootfs/%s", run_dir, dir_name);
+	snprintf(label, sizeof(label), "%s/%s", plan->dir, name);
+	ret = mount_image(dir_fd, name, nested, out->mounts[i], label);
+	if (ret < 0) {
+		log_err("cannot mount root image %s: %s", label, strerror(-ret));
+		return ret;
 	}
-	for (int i = 0; default_media_paths[i]; i++) {
-		int fd = safepath_open(medium_fd, default_media_paths[i], O_RDONLY | O_DIRECTORY);
-
-		if (fd >= 0) {
-			snprintf(out->media_path, sizeof(out->media_path), "%s",
-				 default_media_paths[i]);
-			return fd;
-		}
-	}
-	log_err("the medium has neither casper/ (Ubuntu) nor live/ (Debian); name the image "
-		"directory with live-media-path=");
-	return -ENOENT;
+	out->in_stack[i] = true;
+	out->count++;
+	return 0;
 }
 
-int root_images_mount(const char *medium_mount, const char *media_path, const char *run_dir,
+/* If the image just mounted holds dracut's nested root image, mount that
+ * as the layer instead. */
+static int mount_nested(const struct root_plan *plan, const char *run_dir,
+			struct root_images *out)
+{
+	size_t holder = out->count - 1;
+	int fd, ret = 0;
+
+	fd = open(out->mounts[holder], O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (int i = 0; nested_images[i]; i++) {
+		int img = safepath_open(fd, nested_images[i], O_RDONLY);
+
+		if (img < 0)
+			continue;
+		close(img);
+		log_info("%s/%s holds %s: that is the root filesystem", plan->dir,
+			 plan->files[plan->count - 1], nested_images[i]);
+		ret = push(plan, run_dir, fd, nested_images[i], true, out);
+		if (ret == 0)
+			out->in_stack[holder] = false;
+		break;
+	}
+	close(fd);
+	return ret;
+}
+
+int root_images_mount(int images_fd, const struct root_plan *plan, const char *run_dir,
 		      struct root_images *out)
 {
-	int medium_fd, dir_fd, ret = 0;
-	struct dirent *de;
-	DIR *dir;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	medium_fd = open(medium_mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (medium_fd < 0)
-		return -errno;
-	dir_fd = open_media_dir(medium_fd, media_path, out);
-	close(medium_fd);
-	if (dir_fd < 0)
-		return dir_fd;
-	dir = fdopendir(dir_fd);
-	if (!dir) {
-		close(dir_fd);
-		return -errno;
+	for (size_t i = 0; i < plan->count && ret == 0; i++)
+		ret = push(plan, run_dir, images_fd, plan->files[i], false, out);
+	if (ret == 0 && plan->layout == ROOT_LAYOUT_DRACUT)
+		ret = mount_nested(plan, run_dir, out);
+	if (ret < 0) {
+		root_images_umount(out, out->count);
+		out->count = 0;
 	}
-	while ((de = readdir(dir))) {
-		if (!has_suffix(de->d_name, ".squashfs"))
-			continue;
-		if (out->count == ROOT_IMAGES_MAX) {
-			log_warn("more than %d images in %s/; ignoring %s", ROOT_IMAGES_MAX,
-				 out->media_path, de->d_name);
-			continue;
-		}
-		snprintf(out->names[out->count++], sizeof(out->names[0]), "%s", de->d_name);
-	}
-	if (out->count == 0) {
-		log_err("no *.squashfs image in %s/ of the medium", out->media_path);
-		closedir(dir);
-		return -ENOENT;
-	}
-	qsort(out->names, out->count, sizeof(out->names[0]), by_string);
-	for (size_t i = 0; i < out->count && ret == 0; i++) {
-		char dir_name[300], label[PATH_MAX + 300];
-
-		mount_dir_name(dir_name, sizeof(dir_name), i, out->names[i]);
-		snprintf(out->mounts[i], sizeof(out->mounts[0]), "%s/rootfs/%s", run_dir, dir_name);
-		snprintf(label, sizeof(label), "%s/%s", out->media_path, out->names[i]);
-		ret = mount_image(dirfd(dir), out->names[i], out->mounts[i], label);
-		if (ret < 0) {
-			log_err("cannot mount root image %s/%s: %s", out->media_path, out->names[i],
-				strerror(-ret));
-			root_images_umount(out, i);
-		}
-	}
-	closedir(dir);
 	return ret;
 }
 
@@ -157,14 +144,26 @@ void root_images_umount(const struct root_images *images, size_t count)
 			log_warn("cannot unmount %s: %s", images->mounts[count], strerror(errno));
 }
 
+size_t root_images_layers(const struct root_images *images)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < images->count; i++)
+		n += images->in_stack[i];
+	return n;
+}
+
 int root_images_lowerdir(const struct root_images *images, char *buf, size_t len)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = images->count; i-- > 0;) {
-		int n = snprintf(buf + used, len - used, "%s%s", used ? ":" : "", images->mounts[i]);
+		int n;
 
+		if (!images->in_stack[i])
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? ":" : "", images->mounts[i]);
 		if (n < 0 || (size_t)n >= len - used)
 			return -ENAMETOOLONG;
 		used += n;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "anchors.h"
 #include "cmdline.h"
 #include "kvlist.h"
 #include "layouts.h"
@@ -286,6 +287,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);
 	report(&st, "VTOY_ROOT", opts->root);
+	anchor_cdrom(opts->root, &cmdline, &medium);
 	step = write_report(opts, &st, &ret);
 	if (step == PERSIST_OK)
 		log_notice("root ready at %s (persistence: %s)", opts->root, mode);

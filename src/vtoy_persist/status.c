@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,13 @@ static const char *get(const struct kvlist *kv, const char *key)
 	const char *value = kvlist_get(kv, key);
 
 	return value && *value ? value : "-";
+}
+
+static bool has(const struct kvlist *kv, const char *key)
+{
+	const char *value = kvlist_get(kv, key);
+
+	return value && *value;
 }
 
 int persist_status(const char *run_dir, int show_log)
@@ -30,11 +38,20 @@ int persist_status(const char *run_dir, int show_log)
 				"vtoy-iso-scan and vtoy-persist\n", run_dir);
 		return 1;
 	}
-	printf("medium:       %s on %s (%s, label %s)\n", get(&medium, "VTOY_ISO_PATH"),
-	       get(&medium, "VTOY_MEDIUM_DEVICE"), get(&medium, "VTOY_MEDIUM_FSTYPE"),
-	       get(&medium, "VTOY_MEDIUM_LABEL"));
-	printf("root images:  %s layer(s) from %s/\n", get(&medium, "VTOY_LAYER_COUNT"),
-	       get(&medium, "VTOY_MEDIA_PATH"));
+	if (has(&medium, "VTOY_ISO_PATH"))
+		printf("medium:       %s on %s (%s, label %s)\n", get(&medium, "VTOY_ISO_PATH"),
+		       get(&medium, "VTOY_MEDIUM_DEVICE"), get(&medium, "VTOY_MEDIUM_FSTYPE"),
+		       get(&medium, "VTOY_MEDIUM_LABEL"));
+	else
+		printf("medium:       %s (%s, label %s)\n", get(&medium, "VTOY_MEDIUM_DEVICE"),
+		       get(&medium, "VTOY_MEDIUM_FSTYPE"), get(&medium, "VTOY_MEDIUM_LABEL"));
+	printf("found by:     %s %s\n", get(&medium, "VTOY_MEDIUM_SOURCE"),
+	       get(&medium, "VTOY_MEDIUM_SOURCE_VALUE"));
+	if (has(&medium, "VTOY_HOST_MOUNT"))
+		printf("data:         %s (read-only)\n", get(&medium, "VTOY_HOST_MOUNT"));
+	printf("root images:  %s layer(s) from %s/ (%s layout%s)\n", get(&medium, "VTOY_LAYER_COUNT"),
+	       get(&medium, "VTOY_MEDIA_PATH"), get(&medium, "VTOY_LAYOUT"),
+	       strcmp(get(&medium, "VTOY_TORAM"), "yes") ? "" : ", copied to RAM");
 	printf("persistence:  %s (requested: %s)\n", get(&persist, "VTOY_PERSISTENCE"),
 	       get(&persist, "VTOY_PERSISTENCE_REQUESTED"));
 	if (kvlist_get(&persist, "VTOY_STORE_SOURCE"))

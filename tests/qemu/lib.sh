@@ -44,10 +44,7 @@ unit: sectors
 start=2048, size=$p1size, type=7, bootable
 start=$p2start, size=65536, type=ef
 SFDISK
-	# Ventoy's marks in the MBR: a 16-byte disk id at 0x180 and its
-	# signature bytes at 0x190.
-	head -c 16 /dev/urandom | dd of="$img" bs=1 seek=$((0x180)) conv=notrunc status=none
-	printf 'VT\0Ge\0HD' | dd of="$img" bs=1 seek=$((0x190)) conv=notrunc status=none
+	ventoy_mbr_marks "$img"
 
 	dev=$(loop_attach "$img" 2048 "$p1size") || die "losetup failed"
 	VTOY_LOOPS+=("$dev")
@@ -67,6 +64,48 @@ SFDISK
 	VTOY_LOOPS+=("$dev")
 	mkfs.fat -F 16 -n VTOYEFI "$dev" >/dev/null || die "mkfs.fat failed"
 	cleanup_mounts
+}
+
+# ventoy_mbr_marks IMG: Ventoy's marks in the MBR: a random 16-byte disk id
+# at 0x180 and its signature bytes at 0x190.
+ventoy_mbr_marks() {
+	head -c 16 /dev/urandom | dd of="$1" bs=1 seek=$((0x180)) conv=notrunc status=none
+	printf 'VT\0Ge\0HD' | dd of="$1" bs=1 seek=$((0x190)) conv=notrunc status=none
+}
+
+# make_ventoy_stick_ext4 IMG SIZE_MIB MNTDIR DIR: the Ventoy layout with
+# partition 1 reformatted to ext4 (label Ventoy) holding DIR's files, copied
+# without holes (Ventoy refuses sparse image files; mke2fs -d would make
+# holes of the ISO's zero blocks).
+make_ventoy_stick_ext4() {
+	local img=$1 size_mib=$2 mnt=$3 dir=$4
+	local total=$((size_mib * 2048))
+	local p2start=$((total - 65536))
+	local p1size=$((p2start - 2048)) dev
+
+	rm -f "$img"
+	truncate -s "${size_mib}M" "$img"
+	printf 'label: dos\nlabel-id: 0x76746f7a\nunit: sectors\nstart=2048, size=%d, type=7, bootable\nstart=%d, size=65536, type=ef\n' \
+		"$p1size" "$p2start" | sfdisk -q "$img"
+	ventoy_mbr_marks "$img"
+	dev=$(loop_attach "$img" 2048 "$p1size") || die "losetup failed"
+	VTOY_LOOPS+=("$dev")
+	mke2fs -q -F -t ext4 -b 4096 -L Ventoy "$dev" || die "mke2fs failed"
+	mkdir -p "$mnt"
+	mount -t ext4 "$dev" "$mnt" || die "mounting the ext4 partition failed"
+	VTOY_MOUNTS+=("$mnt")
+	cp -r --sparse=never "$dir"/. "$mnt"/
+	cleanup_mounts
+	dev=$(loop_attach "$img" "$p2start" 65536) || die "losetup failed"
+	VTOY_LOOPS+=("$dev")
+	mkfs.fat -F 16 -n VTOYEFI "$dev" >/dev/null || die "mkfs.fat failed"
+	cleanup_mounts
+}
+
+# make_cpio DIR OUT: a newc archive of DIR, owned by root, to prepend to an
+# initrd (the kernel unpacks concatenated archives in order)
+make_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$2"
 }
 
 # make_ext4_disk IMG SIZE_MIB LABEL DIR: an MBR disk with one Linux
@@ -140,7 +179,7 @@ qemu_cmd() {
 	[ -r "${KERNEL:-}" ] || die "no kernel at '${KERNEL:-}' (install linux-image-amd64)"
 	QEMU_CMD=(timeout "$QEMU_TIMEOUT" qemu-system-x86_64
 		-machine q35 -accel "${VTOY_QEMU_ACCEL:-tcg}" -m 768 -smp 1
-		-display none -monitor none -no-reboot -serial "$1"
+		-display none -monitor "${QEMU_MONITOR:-none}" -no-reboot -serial "$1"
 		-kernel "$KERNEL" -initrd "$3"
 		-device qemu-xhci,id=xhci
 		-drive "if=none,id=stick,format=raw,file=$2"
@@ -195,6 +234,36 @@ qemu_boot_typing() {
 	rc=$?
 	exec {writer}>&-
 	rm -f "$fifo"
+	qemu_status $rc "$log.qemu"
+}
+
+# qemu_boot_attach_late LOG STICK INITRD WAIT_FOR IMG APPEND...: boots; once
+# a console line contains WAIT_FOR, plugs IMG in as another USB stick through
+# the QEMU monitor, as a user plugs in a slow stick.
+qemu_boot_attach_late() {
+	local log=$1 wait_for=$4 img=$5 mon pid rc deadline reader
+	mon=$(mktemp -u)
+	mkfifo "$mon.in" "$mon.out"
+	QEMU_MONITOR="pipe:$mon" qemu_cmd "file:$log" "$2" "$3"
+	shift 5
+	: >"$log"
+	"${QEMU_CMD[@]}" -append "$BASE_APPEND $*" >"$log.qemu" 2>&1 &
+	pid=$!
+	cat "$mon.out" >"$log.monitor" &
+	reader=$!
+	deadline=$((SECONDS + QEMU_TIMEOUT))
+	# Harness-side polling of the log file; the guest itself never waits.
+	while ! grep -qF -- "$wait_for" "$log" && kill -0 "$pid" 2>/dev/null &&
+		[ $SECONDS -lt $deadline ]; do
+		sleep 0.2
+	done
+	echo "plugging $img in at $(date +%T.%N)" >"$log.plug"
+	printf 'drive_add 0 if=none,id=late,format=raw,file=%s\ndevice_add usb-storage,bus=xhci.0,drive=late,removable=on\n' \
+		"$img" >"$mon.in"
+	wait "$pid"
+	rc=$?
+	kill "$reader" 2>/dev/null
+	rm -f "$mon.in" "$mon.out"
 	qemu_status $rc "$log.qemu"
 }
 

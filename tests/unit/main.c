@@ -18,6 +18,7 @@ int main(void)
 		dm_tests,
 		ventoy_handover_tests,
 		devspec_tests,
+		root_layout_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

@@ -59,5 +59,6 @@ extern const struct unit_test ventoy_json_tests[];
 extern const struct unit_test dm_tests[];
 extern const struct unit_test ventoy_handover_tests[];
 extern const struct unit_test devspec_tests[];
+extern const struct unit_test root_layout_tests[];
 
 #endif

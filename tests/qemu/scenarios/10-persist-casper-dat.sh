@@ -12,7 +12,7 @@ echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /run/vtoy/host/casper-rw.dat (ext4, label casper-rw)"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /run/vtoy/data/casper-rw.dat (ext4, label casper-rw)"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: casper-rw: clean"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: casper)"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"

@@ -13,7 +13,7 @@ qemu_boot_typing "$log" "$STICK" "$INITRD" "starting a shell" \
 expect_line "$log" "vtoy-iso-scan: sda1 (exfat, label Ventoy): /ISO/missing.iso not here"
 expect_line "$log" "vtoy-iso-scan: error: /ISO/missing.iso was not found on any of the"
 expect_line "$log" "Check iso-scan/filename= (the path is case-sensitive"
-expect_line "$log" "vtoy-init: BOOT FAILED while finding the live medium (vtoy-iso-scan)."
+expect_line "$log" "vtoy-init: BOOT FAILED while setting up the live medium (vtoy-iso-scan)."
 expect_line "$log" "RESCUE-SHELL-42"
 expect_no_line "$log" "Kernel panic"
 scenario_finish

@@ -18,7 +18,7 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/writable.img" writable)
 log=$SCENARIO_DIR/boot1.log
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=write:$token" || fail "boot 1: qemu exited with $?"
 expect_line "$log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label writable)"
-expect_line "$log" "vtoy-persist: not using /run/vtoy/host/casper-rw.dat: label writable is preferred over casper-rw"
+expect_line "$log" "vtoy-persist: not using /run/vtoy/data/casper-rw.dat: label writable is preferred over casper-rw"
 expect_line "$log" "vtoy-persist: e2fsck: writable was not cleanly unmounted, check forced."
 expect_line "$log" "vtoy-persist: WARNING: e2fsck repaired errors on /dev/sdb1 (exit 1)"
 expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label writable, layout casper, e2fsck repaired)"

@@ -1,0 +1,306 @@
+#include "medium_locate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "device_wait.h"
+#include "devspec.h"
+#include "log.h"
+#include "mnt.h"
+#include "safepath.h"
+
+#define MAX_SEEN 256
+
+struct locate_ctx {
+	const struct medium_source *src;
+	const struct root_layout_opts *layout;
+	const char *run_dir;
+	const char *medium_mount;
+	struct medium_location *loc;
+	dev_t seen[MAX_SEEN]; /* answered for good: not the medium */
+	size_t seen_count;
+	bool named_found;     /* a device matched the named device spec */
+};
+
+static bool seen_has(const struct locate_ctx *c, dev_t dev)
+{
+	for (size_t i = 0; i < c->seen_count; i++)
+		if (c->seen[i] == dev)
+			return true;
+	return false;
+}
+
+static void seen_add(struct locate_ctx *c, dev_t dev)
+{
+	if (c->seen_count < MAX_SEEN)
+		c->seen[c->seen_count++] = dev;
+}
+
+static bool is_optical_fs(const char *fstype)
+{
+	return !strcmp(fstype, "iso9660") || !strcmp(fstype, "udf");
+}
+
+/* 1: the device may hold the medium, 0: it cannot (said why), -EAGAIN:
+ * ask again after the next event. */
+static int worth_probing(const struct blkdev *dev, struct locate_ctx *c)
+{
+	const struct medium_source *src = c->src;
+	char spec[300];
+
+	if (src->where == MEDIUM_NAMED_DEVICE) {
+		if (!devspec_matches(&src->device, dev)) {
+			log_debug("%s: not %s", dev->name,
+				  devspec_describe(&src->device, spec, sizeof(spec)));
+			return 0;
+		}
+		c->named_found = true;
+	}
+	if (src->media == MEDIUM_MEDIA_REMOVABLE && !dev->removable) {
+		log_info("%s: skipped, not removable (live-media=removable)", dev->name);
+		return 0;
+	}
+	if (src->media == MEDIUM_MEDIA_REMOVABLE_USB && !dev->usb) {
+		log_info("%s: skipped, not on USB (live-media=removable-usb)", dev->name);
+		return 0;
+	}
+	/* A whole disk with partitions is searched through them, unless it is
+	 * an ISO written to the disk (isohybrid: iso9660 over a partition table). */
+	if (dev->has_partitions && !(is_optical_fs(dev->fstype) && !src->iso_path)) {
+		log_debug("%s: whole disk with partitions; its partitions are checked instead",
+			  dev->name);
+		return 0;
+	}
+	if (dev->size == 0) {
+		log_debug("%s: no medium yet", dev->name);
+		return -EAGAIN;
+	}
+	if (dev->probe_err == -ENOMEDIUM) {
+		log_info("%s: no medium in the drive yet", dev->name);
+		return -EAGAIN;
+	}
+	if (dev->probe_err) {
+		log_warn("%s: cannot be read: %s; trying again on the next device event",
+			 dev->name, strerror(-dev->probe_err));
+		return -EAGAIN;
+	}
+	if (!dev->fstype[0]) {
+		log_info("%s: skipped, no filesystem found", dev->name);
+		return 0;
+	}
+	if (!fstype_mountable(dev->fstype)) {
+		log_info("%s: skipped, %s is not a filesystem that can hold a live medium",
+			 dev->name, dev->fstype);
+		return 0;
+	}
+	return 1;
+}
+
+static void describe(const struct blkdev *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%s%s%s)", dev->name, dev->fstype, dev->label[0] ? ", label " : "",
+		 dev->label);
+}
+
+/* Looks in a probe-mounted device: 1 found (loc->iso_fd set for an ISO),
+ * 0 not there. */
+static int look_inside(const char *probe, const struct blkdev *dev, struct locate_ctx *c)
+{
+	const struct medium_source *src = c->src;
+	struct root_plan plan;
+	char what[450];
+	struct stat st;
+	int root_fd, fd, ret;
+
+	describe(dev, what, sizeof(what));
+	root_fd = open(probe, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	if (!src->iso_path) {
+		ret = root_layout_plan(root_fd, c->layout, true, &plan);
+		close(root_fd);
+		if (ret < 0) {
+			log_info("%s: no live system on it (no casper/, live/, LiveOS/ or arch/ "
+				 "with root images%s%s)", what, c->layout->media_path ? " in " : "",
+				 c->layout->media_path ? c->layout->media_path : "");
+			return 0;
+		}
+		return 1;
+	}
+	fd = safepath_open(root_fd, src->iso_path, O_RDONLY);
+	close(root_fd);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -EISDIR;
+	}
+	if (fd < 0) {
+		log_info("%s: %s not here: %s", what, src->iso_path,
+			 fd == -EXDEV ? "path leaves the filesystem (symlink?)" : strerror(-fd));
+		return 0;
+	}
+	c->loc->iso_fd = fd;
+	log_notice("found %s on %s (%lld MiB ISO)", src->iso_path, what, (long long)st.st_size >> 20);
+	return 1;
+}
+
+/* Keeps the probe mount, moved to where it belongs. */
+static void keep_mount(const char *probe, const struct blkdev *dev, struct locate_ctx *c)
+{
+	struct medium_location *loc = c->loc;
+	int ret;
+
+	if (c->src->iso_path)
+		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s/data", c->run_dir);
+	else
+		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s", c->medium_mount);
+	ret = mkdir_p(loc->data_mount, 0755);
+	if (ret == 0 && mount(probe, loc->data_mount, NULL, MS_MOVE, NULL) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		log_warn("%s: cannot move its mount to %s: %s; keeping it at %s", dev->name,
+			 loc->data_mount, strerror(-ret), probe);
+		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s", probe);
+	} else {
+		rmdir(probe);
+	}
+	snprintf(loc->device, sizeof(loc->device), "%s", dev->node);
+	snprintf(loc->disk, sizeof(loc->disk), "/dev/%s", dev->disk);
+	snprintf(loc->fstype, sizeof(loc->fstype), "%s", dev->fstype);
+	snprintf(loc->label, sizeof(loc->label), "%s", dev->label);
+	if (!c->src->iso_path)
+		log_notice("live medium: %s (%s%s%s) mounted at %s", dev->node, dev->fstype,
+			   dev->label[0] ? ", label " : "", dev->label, loc->data_mount);
+	else
+		log_info("%s stays mounted read-only at %s", dev->node, loc->data_mount);
+}
+
+/* 1 found, 0 not here, -EAGAIN ask again later. */
+static int try_device(const struct blkdev *dev, struct locate_ctx *c)
+{
+	char probe[PATH_MAX];
+	int ret = worth_probing(dev, c);
+
+	if (ret <= 0)
+		return ret;
+	ret = blkdev_ensure_node(dev);
+	if (ret < 0)
+		log_warn("%s: no device node: %s", dev->name, strerror(-ret));
+	snprintf(probe, sizeof(probe), "%s/probe/%s", c->run_dir, dev->name);
+	ret = mount_probe_ro(dev->node, probe, dev->fstype);
+	if (ret < 0) {
+		log_warn("%s: cannot mount %s read-only: %s%s", dev->name, dev->fstype,
+			 strerror(-ret), ret == -ENODEV ? " (no kernel driver for it)" : "");
+		rmdir(probe);
+		return ret == -EBUSY || ret == -EAGAIN || ret == -ENOMEDIUM ? -EAGAIN : 0;
+	}
+	ret = look_inside(probe, dev, c);
+	if (ret <= 0) {
+		umount2(probe, MNT_DETACH);
+		rmdir(probe);
+		return 0;
+	}
+	keep_mount(probe, dev, c);
+	return 1;
+}
+
+/* Removable and USB disks first: that is where a live stick is. */
+static int removable_first(const void *a, const void *b)
+{
+	const struct blkdev *x = a, *y = b;
+
+	if (x->removable != y->removable)
+		return x->removable ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int check_devices(const struct blkdev_list *list, void *ctx)
+{
+	struct locate_ctx *c = ctx;
+
+	qsort(list->devs, list->count, sizeof(*list->devs), removable_first);
+	for (size_t i = 0; i < list->count; i++) {
+		int ret;
+
+		if (seen_has(c, list->devs[i].devno))
+			continue;
+		ret = try_device(&list->devs[i], c);
+		if (ret == 1)
+			return 1;
+		if (ret == 0)
+			seen_add(c, list->devs[i].devno);
+	}
+	return 0;
+}
+
+static void report_failure(const struct locate_ctx *c)
+{
+	const struct medium_source *src = c->src;
+	long secs = src->timeout_ms / 1000;
+	char spec[300];
+
+	if (src->where == MEDIUM_NAMED_DEVICE && !c->named_found)
+		log_err("no device is %s (from %s=%s) within %ld s. Check the label or device name "
+			"(labels are case-sensitive) and that the disk is attached; rootdelay= waits "
+			"longer", devspec_describe(&src->device, spec, sizeof(spec)), src->key,
+			src->value, secs);
+	else if (src->iso_path)
+		log_err("%s was not found on any of the %zu block devices seen within %ld s. Check "
+			"%s= (the path is case-sensitive, from the partition root) and that the disk "
+			"is attached; rootdelay= waits longer", src->iso_path, c->seen_count, secs,
+			src->key);
+	else if (src->where == MEDIUM_NAMED_DEVICE)
+		log_err("%s (from %s=%s) holds no live system. Check %s=, and live-media-path= "
+			"when the images are elsewhere", devspec_describe(&src->device, spec,
+			sizeof(spec)), src->key, src->value, src->key);
+	else
+		log_err("no live medium found on any of the %zu block devices seen within %ld s. "
+			"Name it: findiso=/path/to.iso (an ISO file on a partition), "
+			"root=live:CDLABEL=LABEL or live-media=/dev/DEVICE", c->seen_count, secs);
+}
+
+int medium_locate(const struct medium_source *src, const struct root_layout_opts *layout,
+		  const char *run_dir, const char *medium_mount, struct medium_location *loc)
+{
+	struct locate_ctx *c = calloc(1, sizeof(*c));
+	char spec[300];
+	long long waited;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	memset(loc, 0, sizeof(*loc));
+	loc->iso_fd = -1;
+	*c = (struct locate_ctx){ .src = src, .layout = layout, .run_dir = run_dir,
+				  .medium_mount = medium_mount, .loc = loc };
+	if (src->iso_path && src->where == MEDIUM_ANY_DEVICE)
+		log_info("looking for %s (%s=) on every partition, for up to %ld s", src->iso_path,
+			 src->key, src->timeout_ms / 1000);
+	else if (src->iso_path)
+		log_info("looking for %s on %s (%s=), for up to %ld s", src->iso_path,
+			 devspec_describe(&src->device, spec, sizeof(spec)), src->key,
+			 src->timeout_ms / 1000);
+	else if (src->where == MEDIUM_NAMED_DEVICE)
+		log_info("looking for the live medium on %s (%s=%s), for up to %ld s",
+			 devspec_describe(&src->device, spec, sizeof(spec)), src->key, src->value,
+			 src->timeout_ms / 1000);
+	else
+		log_info("no medium named on the command line: scanning for a live medium "
+			 "(removable devices first), for up to %ld s", src->timeout_ms / 1000);
+	ret = device_wait(src->timeout_ms, check_devices, c, &waited);
+	if (ret == 1) {
+		log_info("medium found after %lld ms", waited);
+		ret = 0;
+	} else if (ret == 0) {
+		report_failure(c);
+		ret = -ENOENT;
+	}
+	free(c);
+	return ret;
+}

@@ -1,0 +1,226 @@
+#include "ventoy_locate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "device_wait.h"
+#include "dm.h"
+#include "log.h"
+#include "mnt.h"
+#include "safepath.h"
+#include "ventoy_param.h"
+
+#define SYS_BLOCK "/sys/block"
+
+struct ventoy_ctx {
+	const struct ventoy_handover *h;
+	const char *run_dir;
+	struct medium_location *loc;
+	char *block_dev;
+	size_t block_dev_len;
+	bool said_waiting;
+};
+
+static bool made_dm; /* ventoy_locate created the dm device */
+
+static const struct blkdev *find_dev(const struct blkdev_list *list, const char *name)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (!strcmp(list->devs[i].name, name))
+			return &list->devs[i];
+	return NULL;
+}
+
+/* The image through a read-only linear map of its chunks on the disk. */
+static int map_image(struct ventoy_ctx *c, const struct blkdev *disk)
+{
+	const struct ventoy_handover *h = c->h;
+	struct ventoy_linear *lin;
+	struct dm_linear *segs;
+	int ret;
+
+	if (h->image_map_count == 0) {
+		log_err("Ventoy's image map is missing or was refused: the image cannot be mapped "
+			"either");
+		return -ENOENT;
+	}
+	lin = calloc(h->image_map_count, sizeof(*lin));
+	segs = calloc(h->image_map_count, sizeof(*segs));
+	ret = lin && segs ? ventoy_chunks_to_linear(h->image_map, h->image_map_count, lin)
+			  : -ENOMEM;
+	for (size_t i = 0; ret == 0 && i < h->image_map_count; i++)
+		segs[i] = (struct dm_linear){ .start = lin[i].logical_start,
+					      .length = lin[i].length,
+					      .offset = lin[i].disk_offset };
+	if (ret == 0)
+		ret = dm_linear_create(VENTOY_DM_NAME, disk->devno, segs, h->image_map_count, true,
+				       c->block_dev, c->block_dev_len);
+	free(lin);
+	free(segs);
+	if (ret < 0) {
+		log_err("cannot map the image through device-mapper: %s", strerror(-ret));
+		return ret;
+	}
+	made_dm = true;
+	log_notice("image mapped read-only from Ventoy's image map (%zu chunk(s) on %s) at %s",
+		   h->image_map_count, disk->node, c->block_dev);
+	return 0;
+}
+
+/* Mounts the partition and opens the image: 1 done, 0 not possible (the
+ * caller maps the image instead). */
+static int open_on_partition(struct ventoy_ctx *c, const struct blkdev *part)
+{
+	const struct ventoy_os_param *p = &c->h->param;
+	const char *declared = ventoy_fs_name(p->fs_type);
+	const char *fstype = part->fstype[0] ? part->fstype : declared;
+	struct medium_location *loc = c->loc;
+	char probe[PATH_MAX];
+	struct stat st;
+	int root_fd, fd, ret;
+
+	if (declared && part->fstype[0] && strcmp(declared, part->fstype) != 0)
+		log_warn("Ventoy says partition %u is %s; it holds %s: mounting it as %s",
+			 p->part_num, declared, part->fstype, part->fstype);
+	if (!fstype) {
+		log_warn("%s: no filesystem recognised", part->node);
+		return 0;
+	}
+	snprintf(probe, sizeof(probe), "%s/probe/%s", c->run_dir, part->name);
+	ret = mount_probe_ro(part->node, probe, fstype);
+	if (ret < 0) {
+		log_warn("%s: cannot mount %s read-only: %s%s", part->node, fstype, strerror(-ret),
+			 ret == -ENODEV ? " (no kernel driver for it)" : "");
+		rmdir(probe);
+		return 0;
+	}
+	root_fd = open(probe, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = root_fd < 0 ? -errno : safepath_open(root_fd, p->image_path, O_RDONLY);
+	if (root_fd >= 0)
+		close(root_fd);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -EISDIR;
+	}
+	if (fd < 0) {
+		log_warn("%s: Ventoy's image %s is not there: %s", part->node, p->image_path,
+			 strerror(-fd));
+		umount2(probe, MNT_DETACH);
+		rmdir(probe);
+		return 0;
+	}
+	if ((uint64_t)st.st_size != p->image_size)
+		log_warn("%s is %lld bytes; Ventoy said %llu", p->image_path, (long long)st.st_size,
+			 (unsigned long long)p->image_size);
+	snprintf(loc->data_mount, sizeof(loc->data_mount), "%s/data", c->run_dir);
+	ret = mkdir_p(loc->data_mount, 0755);
+	if (ret == 0 && mount(probe, loc->data_mount, NULL, MS_MOVE, NULL) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		log_warn("cannot move %s to %s: %s; it stays at %s", probe, loc->data_mount,
+			 strerror(-ret), probe);
+		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s", probe);
+	} else {
+		rmdir(probe);
+	}
+	loc->iso_fd = fd;
+	snprintf(loc->fstype, sizeof(loc->fstype), "%s", fstype);
+	log_notice("Ventoy's data partition %s (%s%s%s) mounted read-only at %s", part->node,
+		   fstype, part->label[0] ? ", label " : "", part->label, loc->data_mount);
+	return 1;
+}
+
+static int check_disk(const struct blkdev_list *list, void *ctx)
+{
+	struct ventoy_ctx *c = ctx;
+	const struct ventoy_os_param *p = &c->h->param;
+	const struct blkdev *disk, *part;
+	char disk_name[256], part_name[256];
+	uint64_t start;
+	int ret;
+
+	ret = ventoy_find_disk(p, SYS_BLOCK, "/dev", disk_name, sizeof(disk_name));
+	if (ret == 0)
+		ret = ventoy_find_partition(SYS_BLOCK, disk_name, p->part_num, part_name,
+					    sizeof(part_name), &start);
+	if (ret == -ENOENT) {
+		if (!c->said_waiting)
+			log_info("waiting for Ventoy's disk (%llu MiB, partition %u) to appear",
+				 (unsigned long long)(p->disk_size >> 20), p->part_num);
+		c->said_waiting = true;
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	disk = find_dev(list, disk_name);
+	part = find_dev(list, part_name);
+	if (!disk || !part)
+		return 0; /* sysfs has it, the scan does not yet */
+	blkdev_ensure_node(disk);
+	blkdev_ensure_node(part);
+	snprintf(c->loc->device, sizeof(c->loc->device), "%s", part->node);
+	snprintf(c->loc->disk, sizeof(c->loc->disk), "%s", disk->node);
+	snprintf(c->loc->label, sizeof(c->loc->label), "%s", part->label);
+	log_notice("Ventoy's disk is %s; the image %s is on %s", disk->node, p->image_path,
+		   part->node);
+	if (open_on_partition(c, part))
+		return 1;
+	log_notice("using Ventoy's image map instead of the filesystem");
+	ret = map_image(c, disk);
+	return ret < 0 ? ret : 1;
+}
+
+int ventoy_locate(const struct ventoy_handover *h, const char *run_dir, long timeout_ms,
+		  struct medium_location *loc, char *block_dev, size_t len)
+{
+	struct ventoy_ctx c = { .h = h, .run_dir = run_dir, .loc = loc, .block_dev = block_dev,
+				.block_dev_len = len };
+	long long waited;
+	dev_t devno;
+	int ret;
+
+	memset(loc, 0, sizeof(*loc));
+	loc->iso_fd = -1;
+	block_dev[0] = '\0';
+	made_dm = false;
+	log_notice("Ventoy hand-over (%s): %s on partition %u (%s) of a %llu MiB disk",
+		   h->origin, h->param.image_path, h->param.part_num,
+		   ventoy_fs_name(h->param.fs_type) ? ventoy_fs_name(h->param.fs_type) : "?",
+		   (unsigned long long)(h->param.disk_size >> 20));
+	if (dm_lookup(VENTOY_DM_NAME, &devno) == 0) {
+		snprintf(block_dev, len, "/dev/mapper/" VENTOY_DM_NAME);
+		log_notice("/dev/mapper/%s exists already (Ventoy's own hook ran): using it",
+			   VENTOY_DM_NAME);
+		return 0;
+	}
+	ret = device_wait(timeout_ms, check_disk, &c, &waited);
+	if (ret == 1) {
+		log_info("Ventoy's medium found after %lld ms", waited);
+		return 0;
+	}
+	if (ret == 0) {
+		log_err("Ventoy's disk (%llu bytes, partition %u) did not appear within %ld s",
+			(unsigned long long)h->param.disk_size, h->param.part_num, timeout_ms / 1000);
+		return -ENOENT;
+	}
+	if (ret == -ENOTUNIQ)
+		log_err("more than one disk matches Ventoy's description (see above); refusing to "
+			"guess: unplug the copy or boot with findiso=");
+	return ret;
+}
+
+void ventoy_locate_undo(const char *block_dev)
+{
+	if (made_dm && block_dev[0]) {
+		dm_remove(VENTOY_DM_NAME);
+		made_dm = false;
+	}
+}
