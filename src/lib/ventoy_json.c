@@ -578,44 +578,59 @@ static int take_entry(const struct vjson_value *e, struct ventoy_persistence_cho
 
 /* The first matching entry wins. (Ventoy's GRUB code puts each entry at the
  * head of its list and searches from there, so in Ventoy the last one does.) */
+/* Ventoy's GRUB side prepends each entry it parses to its list, so of two
+ * entries matching one ISO the last in the file is used: so here. */
 static int find_entry(const struct vjson_value *list, const char *iso_path,
 		      struct ventoy_persistence_choice *c)
 {
-	const struct vjson_value *e;
+	const struct vjson_value **matches, *e;
+	size_t i = 0, n = 0;
 	bool refused = false;
-	size_t i = 0;
 	char a[96], b[96];
+	int ret = 0;
 
-	for (e = vjson_first(list); e; e = vjson_next(list, e), i++) {
+	matches = calloc(list->count ? list->count : 1, sizeof(*matches));
+	if (!matches)
+		return -ENOMEM;
+	for (e = vjson_first(list); e; e = vjson_next(list, e)) {
 		const struct vjson_value *image = vjson_get(e, "image");
-		const char *problem = NULL;
-		int ret;
 
-		if (!image || image->type != VJSON_STRING || image->str[0] != '/' ||
-		    !image_matches(image, iso_path))
-			continue;
-		ret = take_entry(e, c, &problem);
+		if (image && image->type == VJSON_STRING && image->str[0] == '/' &&
+		    image_matches(image, iso_path))
+			matches[n++] = e;
+	}
+	while (n-- > 0) {
+		const struct vjson_value *image = vjson_get(matches[n], "image");
+		const char *problem = NULL;
+
+		for (i = 0, e = vjson_first(list); e != matches[n]; e = vjson_next(list, e))
+			i++;
+		ret = take_entry(matches[n], c, &problem);
 		if (ret < 0)
-			return ret;
+			break;
 		if (ret > 0) {
 			free_backends(c);
 			if (!refused)
 				say(c, "persistence entry %zu (%s) matches but is skipped: %s",
 				    i + 1, printable(image->str, a), problem);
 			refused = true;
+			ret = 0;
 			continue;
 		}
 		c->matched = true;
 		c->entry = i;
 		c->image = strdup(image->str);
 		if (!c->image)
-			return -ENOMEM;
-		ventoy_persistence_choose(c);
-		return 0;
+			ret = -ENOMEM;
+		else
+			ventoy_persistence_choose(c);
+		free(matches);
+		return ret;
 	}
-	if (!refused)
+	free(matches);
+	if (ret == 0 && !refused)
 		say(c, "no persistence entry matches %s", printable(iso_path, b));
-	return 0;
+	return ret;
 }
 
 int ventoy_json_persistence_mode(const char *json, size_t len, const char *iso_path,

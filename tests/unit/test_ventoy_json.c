@@ -218,7 +218,8 @@ static void case_sensitive_and_exact(void)
 	ventoy_persistence_choice_free(&c);
 }
 
-static void first_match_wins(void)
+/* As in Ventoy, whose parser prepends each entry to its list. */
+static void last_match_wins(void)
 {
 	const char *json = "{\"persistence\": ["
 			   "{\"image\": \"/ISO/other.iso\", \"backend\": \"/o.dat\"},"
@@ -228,6 +229,11 @@ static void first_match_wins(void)
 
 	CHECK_INT(lookup(json, "/ISO/x1.iso", &c), 0);
 	CHECK(c.matched);
+	CHECK_INT(c.entry, 2);
+	CHECK_STR(c.backends[c.chosen], "/second.dat");
+	ventoy_persistence_choice_free(&c);
+	/* an ISO only the earlier pattern matches still gets that one */
+	CHECK_INT(lookup(json, "/ISO/x2.iso", &c), 0);
 	CHECK_INT(c.entry, 1);
 	CHECK_STR(c.backends[c.chosen], "/first.dat");
 	ventoy_persistence_choice_free(&c);
@@ -380,11 +386,12 @@ static void bad_entries_skipped(void)
 	CHECK_INT(c.entry, 10);
 	CHECK_STR(c.backends[c.chosen], "/good.dat");
 	ventoy_persistence_choice_free(&c);
-	/* Without the good entry: the first refusal is the reason. */
-	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/ISO/a.iso\", \"backend\": \"../up.dat\"},"
-			 "{\"image\": \"/ISO/a.iso\"}]}", "/ISO/a.iso", &c), 0);
+	/* Without the good entry: the refusal of the last match is the reason. */
+	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/ISO/a.iso\"},"
+			 "{\"image\": \"/ISO/a.iso\", \"backend\": \"../up.dat\"}]}", "/ISO/a.iso",
+			 &c), 0);
 	CHECK(!c.matched);
-	CHECK_STR(c.reason, "persistence entry 1 (/ISO/a.iso) matches but is skipped: its backend "
+	CHECK_STR(c.reason, "persistence entry 2 (/ISO/a.iso) matches but is skipped: its backend "
 			    "is not a clean absolute path");
 	ventoy_persistence_choice_free(&c);
 	/* Control characters never reach a log line. */
@@ -479,7 +486,7 @@ const struct unit_test ventoy_json_tests[] = {
 	UNIT_TEST(byte_order_marks),
 	UNIT_TEST(wildcard_matches_one_character),
 	UNIT_TEST(case_sensitive_and_exact),
-	UNIT_TEST(first_match_wins),
+	UNIT_TEST(last_match_wins),
 	UNIT_TEST(backend_string_or_array),
 	UNIT_TEST(autosel_rules),
 	UNIT_TEST(missing_backends_dropped),
