@@ -105,7 +105,7 @@ static int worth_probing(const struct blkdev *dev, struct locate_ctx *c)
 
 static void describe(const struct blkdev *dev, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s (%s%s%s)", dev->name, dev->fstype, dev->label[0] ? ", label " : "",
+	snprintf(buf, len, "%s (%s%s%s)", dev->node, dev->fstype, dev->label[0] ? ", label " : "",
 		 dev->label);
 }
 

@@ -6,7 +6,8 @@
 #   casper-rw.dat       ext4 store image labelled casper-rw
 #   stick.img           Ventoy-layout disk: MBR, partition 1 exFAT "Ventoy" at
 #                       LBA 2048 with "/ISO images/*.iso" and /casper-rw.dat,
-#                       partition 2 FAT16 "VTOYEFI", exactly 32 MiB, type 0xEF
+#                       partition 2 FAT16 "VTOYEFI", exactly 32 MiB, type 0xEF;
+#                       /ventoy/ventoy.json with a persistence plugin
 #   ventoy-prefix.cpio  a cpio with a zeroed /ventoy/ventoy_os_param (refused)
 #   ubuntu-layered.iso  casper/ with layerfs-path layers (label UBUNTU_LAYERED)
 #   fedora-test.iso     LiveOS/squashfs.img holding LiveOS/rootfs.img (FEDORA_TEST)
@@ -14,6 +15,7 @@
 #   handover-ubuntu.cpio  Ventoy's hand-over for "/ISO images/ubuntu-test.iso" on
 #                       stick.img, computed from where the ISO's bytes are
 #   handover-ubuntu-persist.cpio  the same plus a persistent map of casper-rw.dat
+#   handover-debian.cpio  the hand-over for "/ISO images/debian-test.iso"
 #   stick-ext4.img      Ventoy-layout disk whose partition 1 is ext4, holding
 #                       /ISO/debian-test.iso; handover-ext4.cpio for it
 # Needs root (loop devices, FUSE for exFAT, the kernel's ext4 for one stick).
@@ -92,8 +94,19 @@ xorriso -as mkisofs -quiet -R -J -V ARCH_TEST -o "$out/arch-test.iso" "$tmp/iso-
 rm -f "$out/casper-rw.dat"
 mke2fs -q -F -t ext4 -L casper-rw "$out/casper-rw.dat" 64M >/dev/null
 
-# 6. the Ventoy-layout stick
+# 6. the Ventoy-layout stick, with a persistence plugin: casper-rw.dat for the
+#    Ubuntu ISO; two files and no autosel for the Debian ISO
+cat > "$tmp/ventoy.json" <<'JSON'
+{
+    "persistence": [
+        { "image": "/ISO images/ubuntu-test.iso", "backend": "/casper-rw.dat" },
+        { "image": "/ISO images/debian-test.iso", "backend": ["/casper-rw.dat", "/other.dat"] }
+    ]
+}
+JSON
+head -c 1M /dev/zero > "$tmp/other.dat"
 make_ventoy_stick "$out/stick.img" 192 "$tmp/mnt" \
+	"$tmp/ventoy.json:ventoy/ventoy.json" "$tmp/other.dat:other.dat" \
 	"$out/ubuntu-test.iso:ISO images/ubuntu-test.iso" \
 	"$out/debian-test.iso:ISO images/debian-test.iso" \
 	"$out/ubuntu-layered.iso:ISO images/ubuntu-layered.iso" \
@@ -113,6 +126,9 @@ make_cpio "$tmp/handover-ubuntu" "$out/handover-ubuntu.cpio"
 "$tmp/ventoy-handover" "$out/stick.img" 1 0 "/ISO images/ubuntu-test.iso" "$out/ubuntu-test.iso" \
 	"$tmp/handover-ubuntu-persist" "$out/casper-rw.dat" >/dev/null
 make_cpio "$tmp/handover-ubuntu-persist" "$out/handover-ubuntu-persist.cpio"
+"$tmp/ventoy-handover" "$out/stick.img" 1 0 "/ISO images/debian-test.iso" "$out/debian-test.iso" \
+	"$tmp/handover-debian" >/dev/null
+make_cpio "$tmp/handover-debian" "$out/handover-debian.cpio"
 
 # 8. a Ventoy stick reformatted to ext4 (Ventoy's filesystem code 2)
 mkdir -p "$tmp/ext4-data/ISO"

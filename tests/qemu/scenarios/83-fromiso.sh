@@ -8,7 +8,7 @@ qemu_boot "$SCENARIO_DIR/boot.log" "$STICK" "$INITRD" boot=live \
 	fail "qemu exited with $?"
 log=$SCENARIO_DIR/boot.log
 expect_line "$log" "vtoy-iso-scan: looking for /ISO images/debian-test.iso on /dev/sda1 (fromiso=)"
-expect_line "$log" "vtoy-iso-scan: found /ISO images/debian-test.iso on sda1 (exfat, label Ventoy)"
+expect_line "$log" "vtoy-iso-scan: found /ISO images/debian-test.iso on /dev/sda1 (exfat, label Ventoy)"
 expect_line "$log" "VTOYTEST: mounted /run/vtoy/data: /dev/sda1 exfat ro"
 expect_line "$log" "VTOYTEST: root init started"
 scenario_finish

@@ -11,7 +11,7 @@ qemu_boot_attach_late "$SCENARIO_DIR/boot.log" "$SCENARIO_DIR/empty.img" "$INITR
 	fail "qemu exited with $?"
 log=$SCENARIO_DIR/boot.log
 expect_line "$log" "vtoy-iso-scan: looking for /ISO images/debian-test.iso (findiso=) on every partition, for up to 30 s"
-expect_line "$log" "vtoy-iso-scan: found /ISO images/debian-test.iso on sdb1 (exfat, label Ventoy)"
+expect_line "$log" "vtoy-iso-scan: found /ISO images/debian-test.iso on /dev/sdb1 (exfat, label Ventoy)"
 expect_line "$log" "VTOYTEST: root init started"
 waited=$(sed -n 's/.*vtoy-iso-scan: medium found after \([0-9]*\) ms.*/\1/p' "$log" | head -n 1)
 [ -n "$waited" ] || fail "no 'medium found after' line"
