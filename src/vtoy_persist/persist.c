@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "flavor.h"
+#include "flavor_archiso.h"
 #include "kvlist.h"
 #include "layouts.h"
 #include "log.h"
@@ -45,6 +47,7 @@ static void report(struct persist_state *st, const char *key, const char *value)
  * comes from. */
 struct flavor {
 	const char *name;           /* "casper" or "live-boot" */
+	enum flavor_kind kind;      /* set for the flavors of flavor.h */
 	const char *labels[STORE_LABELS_MAX];
 	size_t label_count;
 	const char *path;           /* directory of store image files */
@@ -116,8 +119,32 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 		f->labels[f->label_count++] = "writable"; /* preferred since Ubuntu 20.04 */
 		f->labels[f->label_count++] = "casper-rw";
 		f->path = kvlist_get(cmdline, "persistent-path") ?: "/";
+	} else if (archiso_requested(cmdline) && !kvlist_has(cmdline, "nopersistent") &&
+		   !kvlist_has(cmdline, "nopersistence")) {
+		f->kind = FLAVOR_ARCHISO;
+		f->name = flavor_kind_name(f->kind);
 	}
-	return f->label_count > 0;
+	return f->label_count > 0 || f->kind != FLAVOR_NONE;
+}
+
+/* dracut and archiso stores: found and opened by flavor_*.c. */
+static int use_flavor_store(const struct persist_opts *opts, const struct flavor *f,
+			    const struct kvlist *cmdline, const struct kvlist *medium,
+			    struct persist_state *st)
+{
+	const struct flavor_ctx ctx = { cmdline, medium, opts->run_dir, opts->e2fsck, &st->report };
+	static struct flavor_store fs;
+	int ret = archiso_open(&ctx, &fs);
+
+	(void)f;
+	if (ret < 0)
+		return ret;
+	st->store = fs.store;
+	st->opened = fs.opened;
+	st->store_mounted = true;
+	snprintf(st->upper, sizeof(st->upper), "%s", fs.upper);
+	snprintf(st->work, sizeof(st->work), "%s", fs.work);
+	return 0;
 }
 
 /* Finds, checks and mounts a store, and prepares its layout. 0 with
@@ -240,7 +267,9 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	wanted = requested_flavor(&cmdline, &flavor, labels, sizeof(labels));
 	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
-		ret = use_store(opts, &flavor, &medium, &st);
+		ret = flavor.kind != FLAVOR_NONE
+			      ? use_flavor_store(opts, &flavor, &cmdline, &medium, &st)
+			      : use_store(opts, &flavor, &medium, &st);
 		if (ret == 0 && flavor.read_only) {
 			/* The store's changes become the top read-only layer. */
 			if ((size_t)snprintf(ro_lowerdir, sizeof(ro_lowerdir), "%s:%s", st.upper,
@@ -275,7 +304,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	}
 	if (strcmp(mode, "store") != 0) {
 		/* tmpfs upper: no persistence, read-only store, or a fallback */
-		ret = overlay_tmpfs(opts->run_dir, kvlist_get(&cmdline, "overlay-size"), st.upper,
+		ret = overlay_tmpfs(opts->run_dir, flavor_tmpfs_size(&cmdline), st.upper,
 				    st.work, sizeof(st.upper));
 		if (ret == 0)
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work, &tmpfs);
