@@ -22,6 +22,7 @@ struct blkdev {
 	char label[128];    /* LABEL */
 	char uuid[64];      /* UUID */
 	char part_name[128];/* PART_ENTRY_NAME (GPT partition name) */
+	char part_uuid[64]; /* PART_ENTRY_UUID (GPT partition GUID; MBR: disk id-NN) */
 };
 
 struct blkdev_list {

@@ -145,7 +145,7 @@ int iso_locate(const struct medium_source *src, const char *run_dir, struct iso_
 		log_warn("no uevent socket (%s); rescanning every %d ms instead",
 			 strerror(-uevent_fd), POLL_FALLBACK_MS);
 	log_info("looking for %s (%s=) on all partitions, for up to %ld s", src->iso_path,
-		 src->iso_key, src->timeout_ms / 1000);
+		 src->key, src->timeout_ms / 1000);
 
 	while (!found) {
 		struct blkdev_list list;
@@ -187,7 +187,7 @@ int iso_locate(const struct medium_source *src, const char *run_dir, struct iso_
 		log_err("%s was not found on any of the %zu block devices seen within %ld s. "
 			"Check %s= (the path is case-sensitive, from the partition root) and "
 			"that the disk is attached; rootdelay= waits longer",
-			src->iso_path, seen.count, src->timeout_ms / 1000, src->iso_key);
+			src->iso_path, seen.count, src->timeout_ms / 1000, src->key);
 		return -ENOENT;
 	}
 	return ret;

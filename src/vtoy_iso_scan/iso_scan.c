@@ -51,7 +51,7 @@ static int write_report(const char *run_dir, const struct medium_source *src,
 		return ret;
 	snprintf(count, sizeof(count), "%zu", images->count);
 	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_MEDIUM_ENV);
-	if ((ret = add(&kv, "VTOY_MEDIUM_SOURCE", src->iso_key)) < 0 ||
+	if ((ret = add(&kv, "VTOY_MEDIUM_SOURCE", src->key)) < 0 ||
 	    (ret = add(&kv, "VTOY_ISO_PATH", src->iso_path)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_DEVICE", loc->device)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_DISK", loc->disk)) < 0 ||
@@ -96,6 +96,16 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 		log_err("%s", why);
 		goto out;
 	}
+	if (!src.iso_path) {
+		ret = -ENOENT;
+		log_err("no ISO file named (%s%s%s): this version handles only an ISO file: give "
+			"iso-scan/filename=/path/to.iso or findiso=/path/to.iso",
+			src.key, src.value ? "=" : "", src.value ? src.value : "");
+		goto out;
+	}
+	if (src.where == MEDIUM_NAMED_DEVICE)
+		log_warn("%s=%s: the device is not checked yet; looking for %s on every partition",
+			 src.key, src.value, src.iso_path);
 
 	step = ISO_SCAN_LOCATE;
 	ret = mount_private_dir(opts->run_dir);

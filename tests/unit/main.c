@@ -8,7 +8,8 @@ int main(void)
 {
 	const struct unit_test *suites[] = { cmdline_tests, kvlist_tests, safepath_tests,
 					     medium_source_tests, store_tests, pconf_tests,
-					     ventoy_param_tests, ventoy_json_tests, flavor_tests,
+					     ventoy_param_tests, ventoy_json_tests, devspec_tests,
+					     flavor_tests,
 					     NULL };
 	int passed = 0, failed = 0;
 

@@ -49,6 +49,7 @@ struct unit_test {
 
 extern const struct unit_test cmdline_tests[], kvlist_tests[], safepath_tests[],
 	medium_source_tests[], store_tests[], pconf_tests[], ventoy_param_tests[],
-	ventoy_json_tests[], flavor_tests[];
+	ventoy_json_tests[], devspec_tests[],
+	flavor_tests[];
 
 #endif
