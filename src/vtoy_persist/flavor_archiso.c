@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "devspec.h"
 #include "log.h"
 #include "safepath.h"
 
@@ -73,6 +74,11 @@ static bool label_is(const struct blkdev *dev, const void *label)
 	return !strcmp(dev->label, label); /* udev's by-label: the filesystem label only */
 }
 
+static bool spec_matches(const struct blkdev *dev, const void *spec)
+{
+	return devspec_matches(spec, dev);
+}
+
 /* archiso keeps cow_directory private to root (0700), on every boot. */
 static void restrict_cow_directory(const char *store_mount, const char *dir)
 {
@@ -97,6 +103,8 @@ int archiso_open(const struct flavor_ctx *ctx, struct flavor_store *out)
 	const char *label = arg(ctx->cmdline, "cow_label");
 	const char *device = arg(ctx->cmdline, "cow_device");
 	char dir[PATH_MAX], rel_upper[PATH_MAX + 16], rel_work[PATH_MAX + 16], what[300];
+	char spec_buf[256];
+	struct devspec spec;
 	struct blkdev dev, iso;
 	struct utsname uts;
 	int ret;
@@ -115,17 +123,26 @@ int archiso_open(const struct flavor_ctx *ctx, struct flavor_store *out)
 	if (label && device)
 		log_notice("cow_label= and cow_device= both given: cow_label=%s wins, as in archiso",
 			   label);
-	if (!label) {
-		log_warn("cow_device=%s: device specifications are not handled yet", device);
-		return -ENOTSUP;
+	if (label) {
+		snprintf(what, sizeof(what), "cow_label=%s", label);
+		log_info("archiso persistence requested: looking for a partition labelled %s, "
+			 "changes in %s/upperdir", label, *dir ? dir : ".");
+		ret = flavor_find_partition(ctx, what, label_is, label, &out->store, &dev);
+	} else {
+		snprintf(what, sizeof(what), "cow_device=%s", device);
+		ret = devspec_parse(device, &spec, spec_buf, sizeof(spec_buf));
+		if (ret < 0) {
+			log_warn("%s is not a device (/dev/..., LABEL=, UUID=, PARTUUID=, "
+				 "PARTLABEL=): changes will be lost at shutdown", what);
+			return ret;
+		}
+		log_info("archiso persistence requested: looking for %s, changes in %s/upperdir",
+			 what, *dir ? dir : ".");
+		ret = flavor_find_partition(ctx, what, spec_matches, &spec, &out->store, &dev);
 	}
-	snprintf(what, sizeof(what), "cow_label=%s", label);
-	log_info("archiso persistence requested: looking for a partition labelled %s, changes in "
-		 "%s/upperdir", label, *dir ? dir : ".");
-	ret = flavor_find_partition(ctx, what, label_is, label, &out->store, &dev);
 	if (ret == -ENOENT)
-		log_warn("%s: no partition has this filesystem label: changes will be lost at "
-			 "shutdown", what);
+		log_warn("%s: no such partition%s: changes will be lost at shutdown", what,
+			 label ? " (no filesystem has this label)" : "");
 	if (ret == 0)
 		ret = flavor_partition_writable(ctx, &dev, what);
 	if (ret == 0)

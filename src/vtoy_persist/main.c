@@ -34,6 +34,8 @@ static void usage(FILE *out)
 		"  persistence-read-only  live-boot: show the store, keep changes in a tmpfs;\n"
 		"                      the store is mounted read-only, no e2fsck, no journal replay\n"
 		"  cow_label=L         archiso: an ext2/3/4 partition labelled L holds the changes\n"
+		"  cow_device=DEV      archiso: that partition by /dev/..., LABEL=, UUID=,\n"
+		"                      PARTUUID=, PARTLABEL= or /dev/disk/by-*/ (cow_label= wins)\n"
 		"  cow_directory=D     archiso: their directory in it (default\n"
 		"                      persistent_<archisolabel>/<arch>), with upperdir/ and workdir/\n"
 		"  cow_spacesize=SIZE  archiso: size of a tmpfs upper layer (e.g. 256M, 75%%)\n"

@@ -2,7 +2,9 @@
 # Arch archiso persistence: a second USB stick with an ext4 partition
 # labelled ARCH_COW. cow_label=ARCH_COW keeps the changes in
 # persistent_<archisolabel>/x86_64/upperdir of that partition (archiso's
-# default cow_directory). Boot 1 writes a marker, boot 2 finds it; boot 3,
+# default cow_directory). Boot 1 writes a marker, boot 2 finds it through
+# cow_device=/dev/disk/by-uuid/... (a udev link archiso users write; no udev
+# runs in our initramfs, so it is matched by UUID); boot 3,
 # without archisolabel=, names the directory after the live medium's label
 # (UBUNTU_TEST here), as archiso does; boot 4 names a label no partition has
 # and falls back to a tmpfs of cow_spacesize.
@@ -41,9 +43,11 @@ expect_equal "marker in $dir/upperdir/root of ARCH_COW after boot 1" \
 expect_equal "mode of $dir (archiso keeps it private)" \
 	"$(debugfs_part1 "$cow" "stat /$dir" | sed -n 's/.*Mode: *\([0-7]*\).*/\1/p')" "0700"
 
-echo "boot 2: expect $token"
-qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" "$iso" cow_label=ARCH_COW archisolabel=ARCH_202501 "vtoy.test=expect:$token" ||
+uuid=$(blkid -p -O $((2048 * 512)) -s UUID -o value "$cow")
+echo "boot 2: expect $token, cow_device=/dev/disk/by-uuid/$uuid"
+qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" "$iso" "cow_device=/dev/disk/by-uuid/$uuid" archisolabel=ARCH_202501 "vtoy.test=expect:$token" ||
 	fail "boot 2: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: candidate for cow_device=/dev/disk/by-uuid/$uuid: /dev/sdb1 (ext4, label 'ARCH_COW')"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
 
 echo "boot 3: no archisolabel=: the directory is named after the medium's label"
@@ -58,7 +62,7 @@ expect_equal "persistent_UBUNTU_TEST/x86_64/upperdir made on ARCH_COW" \
 echo "boot 4: cow_label names no partition: tmpfs of cow_spacesize"
 qemu_boot "$SCENARIO_DIR/boot4.log" "$STICK" "$INITRD" "$iso" cow_label=NO_SUCH_COW cow_spacesize=96M "vtoy.test=expect-none" ||
 	fail "boot 4: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot4.log" "cow_label=NO_SUCH_COW: no partition has this filesystem label"
+expect_line "$SCENARIO_DIR/boot4.log" "cow_label=NO_SUCH_COW: no such partition (no filesystem has this label)"
 expect_line "$SCENARIO_DIR/boot4.log" "cow_spacesize=96M: the tmpfs upper layer may use up to 96M"
 expect_line "$SCENARIO_DIR/boot4.log" "VTOYTEST: status: persistence:  fallback-tmpfs (requested: archiso)"
 expect_line "$SCENARIO_DIR/boot4.log" "VTOYTEST: RESULT none"
