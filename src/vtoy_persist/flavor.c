@@ -37,8 +37,12 @@ bool flavor_flag(const struct kvlist *cmdline, const char *key)
 int flavor_medium_identity(const struct kvlist *medium, struct blkdev *iso)
 {
 	const char *loop = kvlist_get(medium, "VTOY_ISO_LOOP");
+	const char *iso_path = kvlist_get(medium, "VTOY_ISO_PATH");
 
 	memset(iso, 0, sizeof(*iso));
+	/* Without an ISO file the medium's partition is the live filesystem. */
+	if ((!loop || !*loop) && (!iso_path || !*iso_path))
+		loop = kvlist_get(medium, "VTOY_MEDIUM_DEVICE");
 	if (!loop || strncmp(loop, "/dev/", 5))
 		return -ENOENT;
 	return blkdev_probe(loop, iso);

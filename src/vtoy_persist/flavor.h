@@ -45,8 +45,9 @@ struct flavor_store {
  * present without a value, or with any value but 0, no, off. */
 bool flavor_flag(const struct kvlist *cmdline, const char *key);
 
-/* The live medium's own filesystem (the ISO, through its loop device):
- * label and uuid as blkid reports them. Returns 0 or -errno. */
+/* The live medium's own filesystem (the ISO through its loop device, else
+ * the medium's partition): label and uuid as blkid reports them, as dracut
+ * and archiso see them. Returns 0 or -errno. */
 int flavor_medium_identity(const struct kvlist *medium, struct blkdev *iso);
 
 /* Checks a tmpfs size= value: a number, optionally followed by one of

@@ -8,6 +8,7 @@
 #include "cmdline.h"
 #include "flavor.h"
 #include "flavor_archiso.h"
+#include "flavor_dracut.h"
 #include "kvlist.h"
 #include "layouts.h"
 #include "log.h"
@@ -119,6 +120,11 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 		f->labels[f->label_count++] = "writable"; /* preferred since Ubuntu 20.04 */
 		f->labels[f->label_count++] = "casper-rw";
 		f->path = kvlist_get(cmdline, "persistent-path") ?: "/";
+	} else if (dracut_requested(cmdline) && !kvlist_has(cmdline, "nopersistent") &&
+		   !kvlist_has(cmdline, "nopersistence")) {
+		f->kind = FLAVOR_DRACUT;
+		f->name = flavor_kind_name(f->kind);
+		f->read_only = dracut_read_only(cmdline);
 	} else if (archiso_requested(cmdline) && !kvlist_has(cmdline, "nopersistent") &&
 		   !kvlist_has(cmdline, "nopersistence")) {
 		f->kind = FLAVOR_ARCHISO;
@@ -134,9 +140,8 @@ static int use_flavor_store(const struct persist_opts *opts, const struct flavor
 {
 	const struct flavor_ctx ctx = { cmdline, medium, opts->run_dir, opts->e2fsck, &st->report };
 	static struct flavor_store fs;
-	int ret = archiso_open(&ctx, &fs);
+	int ret = f->kind == FLAVOR_DRACUT ? dracut_open(&ctx, &fs) : archiso_open(&ctx, &fs);
 
-	(void)f;
 	if (ret < 0)
 		return ret;
 	st->store = fs.store;
@@ -280,8 +285,9 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 				lowerdir = ro_lowerdir;
 				tmpfs.redirect_dir = flavor.overlay.redirect_dir;
 				mode = "read-only-store";
-				log_notice("persistence-read-only: the store is shown, changes go to a "
-					   "tmpfs and are lost at shutdown");
+				log_notice("%s: the store is shown, changes go to a tmpfs and are "
+					   "lost at shutdown", flavor.kind == FLAVOR_DRACUT
+					   ? "rd.live.overlay.readonly" : "persistence-read-only");
 			}
 		} else if (ret == 0) {
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work,

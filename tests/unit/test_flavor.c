@@ -3,6 +3,13 @@
 #include "cmdline.h"
 #include "flavor.h"
 #include "flavor_archiso.h"
+#include "flavor_dracut.h"
+#include "dir_empty.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "unit.h"
 
 static void tmpfs_sizes(void)
@@ -122,11 +129,149 @@ static void archiso_request(void)
 	kvlist_free(&c);
 }
 
+struct dracut_case {
+	const char *cmdline;
+	int ret;
+	const char *device, *upper, *work;
+	bool read_only, reset, default_path;
+};
+
+static void dracut_case(const struct dracut_case *c)
+{
+	struct kvlist args = { 0 };
+	struct dracut_overlay o;
+	int ret;
+
+	if (cmdline_parse(&args, c->cmdline) < 0) {
+		unit_failed = 1;
+		return;
+	}
+	ret = dracut_overlay_parse(&args, "Fedora-WS-Live-41", "2024-10-24-15-20-07-00", &o);
+	kvlist_free(&args);
+	if (ret != c->ret)
+		fprintf(stderr, "  cmdline: %s\n", c->cmdline);
+	CHECK_INT(ret, c->ret);
+	if (ret < 0)
+		return;
+	CHECK_STR(o.device, c->device);
+	CHECK_STR(o.upper, c->upper);
+	CHECK_STR(o.work, c->work);
+	CHECK_INT(o.read_only, c->read_only);
+	CHECK_INT(o.reset, c->reset);
+	CHECK_INT(o.default_path, c->default_path);
+}
+
+static void dracut_overlay_names(void)
+{
+	static const char dflt[] = "LiveOS/overlay-Fedora-WS-Live-41-2024-10-24-15-20-07-00";
+	const struct dracut_case cases[] = {
+		{ "rd.live.overlay=LABEL=persistence:/LiveOS/overlay-X-Y rd.live.overlay.overlayfs",
+		  0, "LABEL=persistence", "LiveOS/overlay-X-Y", "LiveOS/ovlwork", false, false,
+		  false },
+		{ "rd.live.overlay=LABEL=persistence", 0, "LABEL=persistence", dflt, "LiveOS/ovlwork",
+		  false, false, true },
+		{ "rd.live.overlay=UUID=1234:auto rd.live.overlay.readonly", 0, "UUID=1234", dflt,
+		  "LiveOS/ovlwork", true, false, true },
+		{ "rd.live.overlay=LABEL=p rd.live.dir=/Fedora rd.live.overlay.reset", 0, "LABEL=p",
+		  "Fedora/overlay-Fedora-WS-Live-41-2024-10-24-15-20-07-00", "Fedora/ovlwork", false,
+		  true, true },
+		/* dracut-ng: rd.overlay names the device, or is only a flag */
+		{ "rd.overlay=LABEL=new:/ovl rd.live.overlay=LABEL=old:/x rd.overlay.readonly", 0,
+		  "LABEL=new", "ovl", "ovlwork", true, false, false },
+		{ "rd.overlay rd.live.overlay=LABEL=old:/a/b/c/ rd.overlay.reset=1", 0, "LABEL=old",
+		  "a/b/c", "a/b/ovlwork", false, true, false },
+		{ "rd.overlay=1 rd.live.overlay=/dev/sdb2:/x", 0, "/dev/sdb2", "x", "ovlwork", false,
+		  false, false },
+		/* devspec to the first ':', path after the last, as dracut splits */
+		{ "rd.live.overlay=LABEL=a:b:/c/d", 0, "LABEL=a", "c/d", "c/ovlwork", false, false,
+		  false },
+		{ "rd.live.overlay=LABEL=p rd.live.overlay.reset=0 rd.live.overlay.readonly=no", 0,
+		  "LABEL=p", dflt, "LiveOS/ovlwork", false, false, true },
+		{ .cmdline = "rd.live.overlay=none", .ret = -ENOENT },
+		{ .cmdline = "rd.live.overlay=NONE rd.overlay=0", .ret = -ENOENT },
+		{ .cmdline = "rd.live.overlay.overlayfs rd.overlay", .ret = -ENOENT },
+		{ .cmdline = "rd.live.overlay=", .ret = -ENOENT },
+		{ .cmdline = "rd.live.overlay=:/LiveOS/x", .ret = -EINVAL },
+		{ .cmdline = "rd.live.overlay=LABEL=p:/LiveOS/../etc", .ret = -EINVAL },
+		{ .cmdline = "rd.live.overlay=LABEL=p:/", .ret = -EINVAL },
+		{ .cmdline = "rd.live.overlay=LABEL=p:/ovlwork", .ret = -EINVAL }, /* its own work directory */
+		{ .cmdline = "rd.live.overlay=LABEL=p rd.live.dir=..", .ret = -EINVAL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]) && !unit_failed; i++)
+		dracut_case(&cases[i]);
+}
+
+static void dracut_request(void)
+{
+	struct kvlist c = { 0 };
+
+	CHECK_INT(cmdline_parse(&c, "rd.live.overlay.overlayfs rd.live.overlay.readonly"), 0);
+	CHECK(!dracut_requested(&c));
+	CHECK(dracut_read_only(&c));
+	kvlist_free(&c);
+	CHECK_INT(cmdline_parse(&c, "rd.overlay=LABEL=p"), 0);
+	CHECK(dracut_requested(&c));
+	CHECK(!dracut_read_only(&c));
+	kvlist_free(&c);
+}
+
+static void put_file(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static void emptying_a_directory(void)
+{
+	char tmp[] = "/tmp/vtoy-unit-XXXXXX", cmd[128];
+	size_t removed = 99;
+	int top, root, ovl;
+
+	CHECK(mkdtemp(tmp) != NULL);
+	top = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(top >= 0);
+	CHECK_INT(mkdirat(top, "outside", 0755), 0);
+	put_file(top, "outside/keep");
+	CHECK_INT(mkdirat(top, "store", 0755), 0);
+	root = openat(top, "store", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(root >= 0);
+	CHECK_INT(mkdirat(root, "ovl", 0755), 0);
+	ovl = openat(root, "ovl", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(ovl >= 0);
+	CHECK_INT(mkdirat(ovl, "etc", 0755), 0);
+	CHECK_INT(mkdirat(ovl, "etc/deep", 0), 0); /* as overlayfs leaves work/work */
+	put_file(ovl, "etc/hostname");
+	put_file(ovl, ".hidden");
+	CHECK_INT(symlinkat("../../outside", ovl, "escape"), 0);
+	CHECK_INT(dir_empty(root, "ovl", &removed), 0);
+	CHECK_INT(removed, 5);
+	CHECK(faccessat(ovl, "etc", F_OK, AT_SYMLINK_NOFOLLOW) < 0);
+	CHECK(faccessat(ovl, "escape", F_OK, AT_SYMLINK_NOFOLLOW) < 0);
+	CHECK_INT(faccessat(root, "ovl", F_OK, 0), 0);          /* kept */
+	CHECK_INT(faccessat(top, "outside/keep", F_OK, 0), 0);  /* never followed */
+	CHECK_INT(dir_empty(root, "missing", &removed), -ENOENT);
+	CHECK_INT(dir_empty(root, "../outside", &removed), -EINVAL);
+	CHECK_INT(symlinkat("../outside", root, "link"), 0);
+	CHECK(dir_empty(root, "link", &removed) < 0);            /* leads out of the store */
+	CHECK_INT(faccessat(top, "outside/keep", F_OK, 0), 0);
+	close(ovl);
+	close(root);
+	close(top);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	CHECK_INT(system(cmd), 0);
+}
+
 const struct unit_test flavor_tests[] = {
 	UNIT_TEST(tmpfs_sizes),
 	UNIT_TEST(tmpfs_size_sources),
 	UNIT_TEST(dracut_flags),
 	UNIT_TEST(archiso_directories),
 	UNIT_TEST(archiso_request),
+	UNIT_TEST(dracut_overlay_names),
+	UNIT_TEST(dracut_request),
+	UNIT_TEST(emptying_a_directory),
 	{ NULL, NULL },
 };
