@@ -24,6 +24,12 @@ enum flavor_kind {
 
 const char *flavor_kind_name(enum flavor_kind kind);
 
+/* The one persistence flavor a command line gets. nopersistence and
+ * nopersistent turn every flavor off. When several are asked for, boot=casper
+ * or boot=live picks its own, else the first of live-boot, casper, dracut,
+ * archiso; the others are logged as ignored. */
+enum flavor_kind flavor_select(const struct kvlist *cmdline);
+
 /* What vtoy-persist needs to build a store's overlay, whatever its flavor. */
 struct flavor_ctx {
 	const struct kvlist *cmdline;

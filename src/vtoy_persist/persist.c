@@ -90,22 +90,11 @@ static enum store_media media_option(const char *value)
 static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char *buf,
 			    size_t len)
 {
-	bool liveboot = kvlist_has(cmdline, "persistence");
-	bool casper = kvlist_has(cmdline, "persistent");
-	const char *boot = kvlist_get(cmdline, "boot");
+	enum flavor_kind kind = flavor_select(cmdline);
 
-	if (liveboot && kvlist_has(cmdline, "nopersistence")) {
-		log_notice("nopersistence given: persistence stays off");
-		liveboot = false;
-	}
-	if (casper && kvlist_has(cmdline, "nopersistent")) {
-		log_notice("nopersistent given: persistence stays off");
-		casper = false;
-	}
-	if (liveboot && casper)
-		liveboot = !(boot && !strcmp(boot, "casper"));
 	memset(f, 0, sizeof(*f));
-	if (liveboot) {
+	f->kind = kind;
+	if (kind == FLAVOR_LIVEBOOT) {
 		f->name = "live-boot";
 		liveboot_labels(kvlist_get(cmdline, "persistence-label") ?: "persistence", buf, len, f);
 		if (f->label_count == 0)
@@ -115,22 +104,16 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
 		f->overlay.noatime = true;
-	} else if (casper) {
+	} else if (kind == FLAVOR_CASPER) {
 		f->name = "casper";
 		f->labels[f->label_count++] = "writable"; /* preferred since Ubuntu 20.04 */
 		f->labels[f->label_count++] = "casper-rw";
 		f->path = kvlist_get(cmdline, "persistent-path") ?: "/";
-	} else if (dracut_requested(cmdline) && !kvlist_has(cmdline, "nopersistent") &&
-		   !kvlist_has(cmdline, "nopersistence")) {
-		f->kind = FLAVOR_DRACUT;
-		f->name = flavor_kind_name(f->kind);
-		f->read_only = dracut_read_only(cmdline);
-	} else if (archiso_requested(cmdline) && !kvlist_has(cmdline, "nopersistent") &&
-		   !kvlist_has(cmdline, "nopersistence")) {
-		f->kind = FLAVOR_ARCHISO;
-		f->name = flavor_kind_name(f->kind);
+	} else if (kind != FLAVOR_NONE) {
+		f->name = flavor_kind_name(kind);
+		f->read_only = kind == FLAVOR_DRACUT && dracut_read_only(cmdline);
 	}
-	return f->label_count > 0 || f->kind != FLAVOR_NONE;
+	return f->label_count > 0 || kind == FLAVOR_DRACUT || kind == FLAVOR_ARCHISO;
 }
 
 /* dracut and archiso stores: found and opened by flavor_*.c. */
@@ -272,7 +255,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	wanted = requested_flavor(&cmdline, &flavor, labels, sizeof(labels));
 	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
-		ret = flavor.kind != FLAVOR_NONE
+		ret = flavor.kind == FLAVOR_DRACUT || flavor.kind == FLAVOR_ARCHISO
 			      ? use_flavor_store(opts, &flavor, &cmdline, &medium, &st)
 			      : use_store(opts, &flavor, &medium, &st);
 		if (ret == 0 && flavor.read_only) {

@@ -264,6 +264,47 @@ static void emptying_a_directory(void)
 	CHECK_INT(system(cmd), 0);
 }
 
+static enum flavor_kind selected(const char *cmdline)
+{
+	struct kvlist c = { 0 };
+	enum flavor_kind kind = (enum flavor_kind)-1;
+
+	if (cmdline_parse(&c, cmdline) == 0)
+		kind = flavor_select(&c);
+	kvlist_free(&c);
+	return kind;
+}
+
+static void flavor_selection(void)
+{
+	CHECK_INT(selected("quiet splash"), FLAVOR_NONE);
+	CHECK_INT(selected("persistence"), FLAVOR_LIVEBOOT);
+	CHECK_INT(selected("persistent"), FLAVOR_CASPER);
+	CHECK_INT(selected("rd.live.overlay=LABEL=p"), FLAVOR_DRACUT);
+	CHECK_INT(selected("rd.overlay=LABEL=p"), FLAVOR_DRACUT);
+	CHECK_INT(selected("cow_label=C"), FLAVOR_ARCHISO);
+	CHECK_INT(selected("cow_device=/dev/sdb1"), FLAVOR_ARCHISO);
+	/* the documented order */
+	CHECK_INT(selected("persistent persistence"), FLAVOR_LIVEBOOT);
+	CHECK_INT(selected("cow_label=C persistent rd.live.overlay=LABEL=p"), FLAVOR_CASPER);
+	CHECK_INT(selected("cow_label=C rd.live.overlay=LABEL=p"), FLAVOR_DRACUT);
+	CHECK_INT(selected("boot=vtoy cow_label=C rd.live.overlay=LABEL=p"), FLAVOR_DRACUT);
+	/* boot= names its own flavor, when that one is asked for */
+	CHECK_INT(selected("boot=casper persistent persistence"), FLAVOR_CASPER);
+	CHECK_INT(selected("boot=live persistent persistence rd.overlay=UUID=x"), FLAVOR_LIVEBOOT);
+	CHECK_INT(selected("boot=casper rd.live.overlay=LABEL=p cow_label=C"), FLAVOR_DRACUT);
+	CHECK_INT(selected("boot=live persistent cow_label=C"), FLAVOR_CASPER);
+	/* the "no" forms win over everything */
+	CHECK_INT(selected("persistence nopersistent"), FLAVOR_NONE);
+	CHECK_INT(selected("persistent nopersistence"), FLAVOR_NONE);
+	CHECK_INT(selected("rd.live.overlay=LABEL=p cow_label=C nopersistent"), FLAVOR_NONE);
+	CHECK_INT(selected("boot=casper persistent nopersistent"), FLAVOR_NONE);
+	CHECK_INT(selected("nopersistence"), FLAVOR_NONE);
+	/* asking for nothing */
+	CHECK_INT(selected("rd.live.overlay=none cow_label= rd.overlay"), FLAVOR_NONE);
+	CHECK_INT(selected("rd.live.overlay=none persistent"), FLAVOR_CASPER);
+}
+
 const struct unit_test flavor_tests[] = {
 	UNIT_TEST(tmpfs_sizes),
 	UNIT_TEST(tmpfs_size_sources),
@@ -273,5 +314,6 @@ const struct unit_test flavor_tests[] = {
 	UNIT_TEST(dracut_overlay_names),
 	UNIT_TEST(dracut_request),
 	UNIT_TEST(emptying_a_directory),
+	UNIT_TEST(flavor_selection),
 	{ NULL, NULL },
 };

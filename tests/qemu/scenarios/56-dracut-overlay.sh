@@ -36,9 +36,11 @@ expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_no_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: creating"
 expect_equal "marker in $ovl/root after boot 1" "$(part1_cat "$disk" "$ovl/root/vtoy-marker.txt")" "$token"
 
-echo "boot 2: expect $token; the path is dracut's default"
-qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" "$iso" rd.live.overlay=LABEL=persistence rd.live.overlay.overlayfs "vtoy.test=expect:$token" ||
+echo "boot 2: expect $token; the path is dracut's default; cow_label= is asked too, and ignored"
+qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" "$iso" rd.live.overlay=LABEL=persistence rd.live.overlay.overlayfs cow_label=persistence "vtoy.test=expect:$token" ||
 	fail "boot 2: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: persistence is asked for in 2 ways: using dracut (rd.live.overlay=LABEL=persistence), the first in the order live-boot, casper, dracut, archiso"
+expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: WARNING: cow_label=persistence (archiso) is ignored: only one persistence is used, and dracut wins"
 expect_line "$SCENARIO_DIR/boot2.log" "named after the live medium, label $label"
 expect_line "$SCENARIO_DIR/boot2.log" "upperdir=/run/vtoy/store$ovl,"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
