@@ -325,6 +325,7 @@ int dracut_open(const struct flavor_ctx *ctx, struct flavor_store *out)
 		ret = open_on_partition(ctx, &o, &dev, out);
 	if (ret < 0)
 		return ret;
-	flavor_report_layout(ctx, &out->opened, "dracut", o.upper, o.read_only);
+	flavor_report_layout(ctx, &out->opened, "dracut", out->store.is_file ? IMAGE_UPPER : o.upper,
+			     o.read_only);
 	return 0;
 }
