@@ -7,6 +7,9 @@
 
 #include "anchors.h"
 #include "cmdline.h"
+#include "flavor.h"
+#include "flavor_archiso.h"
+#include "flavor_dracut.h"
 #include "kvlist.h"
 #include "layouts.h"
 #include "log.h"
@@ -46,6 +49,7 @@ static void report(struct persist_state *st, const char *key, const char *value)
  * comes from. */
 struct flavor {
 	const char *name;           /* "casper" or "live-boot" */
+	enum flavor_kind kind;      /* set for the flavors of flavor.h */
 	const char *labels[STORE_LABELS_MAX];
 	size_t label_count;
 	const char *path;           /* directory of store image files */
@@ -87,22 +91,11 @@ static enum store_media media_option(const char *value)
 static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char *buf,
 			    size_t len)
 {
-	bool liveboot = kvlist_has(cmdline, "persistence");
-	bool casper = kvlist_has(cmdline, "persistent");
-	const char *boot = kvlist_get(cmdline, "boot");
+	enum flavor_kind kind = flavor_select(cmdline);
 
-	if (liveboot && kvlist_has(cmdline, "nopersistence")) {
-		log_notice("nopersistence given: persistence stays off");
-		liveboot = false;
-	}
-	if (casper && kvlist_has(cmdline, "nopersistent")) {
-		log_notice("nopersistent given: persistence stays off");
-		casper = false;
-	}
-	if (liveboot && casper)
-		liveboot = !(boot && !strcmp(boot, "casper"));
 	memset(f, 0, sizeof(*f));
-	if (liveboot) {
+	f->kind = kind;
+	if (kind == FLAVOR_LIVEBOOT) {
 		f->name = "live-boot";
 		liveboot_labels(kvlist_get(cmdline, "persistence-label") ?: "persistence", buf, len, f);
 		if (f->label_count == 0)
@@ -112,13 +105,35 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
 		f->overlay.noatime = true;
-	} else if (casper) {
+	} else if (kind == FLAVOR_CASPER) {
 		f->name = "casper";
 		f->labels[f->label_count++] = "writable"; /* preferred since Ubuntu 20.04 */
 		f->labels[f->label_count++] = "casper-rw";
 		f->path = kvlist_get(cmdline, "persistent-path") ?: "/";
+	} else if (kind != FLAVOR_NONE) {
+		f->name = flavor_kind_name(kind);
+		f->read_only = kind == FLAVOR_DRACUT && dracut_read_only(cmdline);
 	}
-	return f->label_count > 0;
+	return f->label_count > 0 || kind == FLAVOR_DRACUT || kind == FLAVOR_ARCHISO;
+}
+
+/* dracut and archiso stores: found and opened by flavor_*.c. */
+static int use_flavor_store(const struct persist_opts *opts, const struct flavor *f,
+			    const struct kvlist *cmdline, const struct kvlist *medium,
+			    struct persist_state *st)
+{
+	const struct flavor_ctx ctx = { cmdline, medium, opts->run_dir, opts->e2fsck, &st->report };
+	static struct flavor_store fs;
+	int ret = f->kind == FLAVOR_DRACUT ? dracut_open(&ctx, &fs) : archiso_open(&ctx, &fs);
+
+	if (ret < 0)
+		return ret;
+	st->store = fs.store;
+	st->opened = fs.opened;
+	st->store_mounted = true;
+	snprintf(st->upper, sizeof(st->upper), "%s", fs.upper);
+	snprintf(st->work, sizeof(st->work), "%s", fs.work);
+	return 0;
 }
 
 /* Finds, checks and mounts a store, and prepares its layout. 0 with
@@ -241,7 +256,9 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	wanted = requested_flavor(&cmdline, &flavor, labels, sizeof(labels));
 	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
-		ret = use_store(opts, &flavor, &medium, &st);
+		ret = flavor.kind == FLAVOR_DRACUT || flavor.kind == FLAVOR_ARCHISO
+			      ? use_flavor_store(opts, &flavor, &cmdline, &medium, &st)
+			      : use_store(opts, &flavor, &medium, &st);
 		if (ret == 0 && flavor.read_only) {
 			/* The store's changes become the top read-only layer. */
 			if ((size_t)snprintf(ro_lowerdir, sizeof(ro_lowerdir), "%s:%s", st.upper,
@@ -252,8 +269,9 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 				lowerdir = ro_lowerdir;
 				tmpfs.redirect_dir = flavor.overlay.redirect_dir;
 				mode = "read-only-store";
-				log_notice("persistence-read-only: the store is shown, changes go to a "
-					   "tmpfs and are lost at shutdown");
+				log_notice("%s: the store is shown, changes go to a tmpfs and are "
+					   "lost at shutdown", flavor.kind == FLAVOR_DRACUT
+					   ? "rd.live.overlay.readonly" : "persistence-read-only");
 			}
 		} else if (ret == 0) {
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work,
@@ -276,7 +294,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	}
 	if (strcmp(mode, "store") != 0) {
 		/* tmpfs upper: no persistence, read-only store, or a fallback */
-		ret = overlay_tmpfs(opts->run_dir, kvlist_get(&cmdline, "overlay-size"), st.upper,
+		ret = overlay_tmpfs(opts->run_dir, flavor_tmpfs_size(&cmdline), st.upper,
 				    st.work, sizeof(st.upper));
 		if (ret == 0)
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work, &tmpfs);

@@ -55,7 +55,7 @@ done
 for prog in vtoy-iso-scan vtoy-persist; do
 	page=$(MANWIDTH=200 man -l "$root/usr/share/man/man8/$prog.8" 2>/dev/null)
 	missing=
-	for opt in $("$root/usr/sbin/$prog" --help | sed -n 's/^  \([a-z][a-z/.-]*=\?\).*/\1/p' | sed 's/,$//'); do
+	for opt in $("$root/usr/sbin/$prog" --help | sed -n 's/^  \([a-z][a-z0-9_/.-]*=\?\).*/\1/p' | sed 's/,$//'); do
 		echo "$page" | grep -qF -- "$opt" || missing="$missing $opt"
 	done
 	if [ -z "$missing" ]; then ok "$prog(8) names every option of --help"; else fail "$prog(8) lacks:$missing"; fi

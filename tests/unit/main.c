@@ -19,6 +19,7 @@ int main(void)
 		ventoy_handover_tests,
 		devspec_tests,
 		root_layout_tests,
+		flavor_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

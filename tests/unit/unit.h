@@ -60,5 +60,6 @@ extern const struct unit_test dm_tests[];
 extern const struct unit_test ventoy_handover_tests[];
 extern const struct unit_test devspec_tests[];
 extern const struct unit_test root_layout_tests[];
+extern const struct unit_test flavor_tests[];
 
 #endif
