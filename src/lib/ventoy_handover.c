@@ -27,7 +27,7 @@
 
 void ventoy_sources_default(struct ventoy_sources *s)
 {
-	s->ventoy_dir = "/ventoy";
+	s->ventoy_dir = VENTOY_DIR;
 	s->efivar = "/sys/firmware/efi/efivars/VentoyOsParam-77772020-2e77-6576-6e74-6f792e6e6574";
 	s->acpi_table = "/sys/firmware/acpi/tables/VTOY";
 #if defined(__i386__) || defined(__x86_64__)

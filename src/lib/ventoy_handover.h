@@ -21,6 +21,9 @@ struct ventoy_handover {
 };
 
 /* Every path can be overridden (tests); NULL skips that source. */
+/* Where Ventoy's cpio puts its hand-over files in the initramfs. */
+#define VENTOY_DIR "/ventoy"
+
 struct ventoy_sources {
 	const char *ventoy_dir; /* "/ventoy": the cpio Ventoy prepends to the initrd */
 	const char *efivar;     /* the VentoyOsParam EFI variable in efivarfs */

@@ -17,6 +17,8 @@
 #include "paths.h"
 #include "store_find.h"
 #include "store_open.h"
+#include "ventoy_handover.h"
+#include "ventoy_store.h"
 
 const char *persist_step_name(enum persist_step step)
 {
@@ -88,11 +90,9 @@ static enum store_media media_option(const char *value)
 
 /* 1 when persistence is asked for (filling f), 0 when not. live-boot's
  * "persistence" and casper's "persistent"; the "no" forms always win. */
-static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char *buf,
-			    size_t len)
+static int fill_flavor(enum flavor_kind kind, const struct kvlist *cmdline, struct flavor *f,
+		       char *buf, size_t len)
 {
-	enum flavor_kind kind = flavor_select(cmdline);
-
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	if (kind == FLAVOR_LIVEBOOT) {
@@ -117,6 +117,53 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 	return f->label_count > 0 || kind == FLAVOR_DRACUT || kind == FLAVOR_ARCHISO;
 }
 
+static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char *buf,
+			    size_t len)
+{
+	return fill_flavor(flavor_select(cmdline), cmdline, f, buf, len);
+}
+
+/* When Ventoy booted the ISO, its persistence (the file picked in its menu,
+ * or its ventoy.json plugin) is looked at first. The menu's choice turns
+ * persistence on by itself; the layout then follows the file's label. */
+static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medium,
+			 struct flavor *f, bool *wanted, char *buf, size_t len, struct store *s)
+{
+	const char *source = kvlist_get(medium, "VTOY_MEDIUM_SOURCE");
+	struct ventoy_store_query q = {
+		.ventoy_dir = VENTOY_DIR,
+		.iso_path = kvlist_get(medium, "VTOY_ISO_PATH"),
+		.data_mount = kvlist_get(medium, "VTOY_HOST_MOUNT"),
+		.data_device = kvlist_get(medium, "VTOY_MEDIUM_DEVICE"),
+		.data_fstype = kvlist_get(medium, "VTOY_MEDIUM_FSTYPE"),
+		.disk = kvlist_get(medium, "VTOY_MEDIUM_DISK"),
+		.read_only = f->read_only,
+	};
+	bool from_menu;
+	int ret;
+
+	if (!source || strcmp(source, "ventoy") != 0 || !q.iso_path || !q.disk)
+		return 0;
+	if (*wanted && f->kind != FLAVOR_CASPER && f->kind != FLAVOR_LIVEBOOT)
+		return 0;
+	ret = ventoy_store_find(&q, s, &from_menu);
+	if (ret <= 0 || *wanted)
+		return ret;
+	if (!from_menu) {
+		log_info("Ventoy's plugin names %s, but persistence was not asked for on the "
+			 "command line", s->source);
+		return 0;
+	}
+	fill_flavor(!strcmp(s->label, "persistence") ? FLAVOR_LIVEBOOT : FLAVOR_CASPER, cmdline, f,
+		    buf, len);
+	if (strcmp(s->label, "persistence") && strcmp(s->label, "casper-rw") &&
+	    strcmp(s->label, "writable"))
+		log_notice("Ventoy's persistence file is labelled %s: changes go to its upper/ "
+			   "and work/, as casper keeps them", s->label[0] ? s->label : "(none)");
+	*wanted = true;
+	return 1;
+}
+
 /* dracut and archiso stores: found and opened by flavor_*.c. */
 static int use_flavor_store(const struct persist_opts *opts, const struct flavor *f,
 			    const struct kvlist *cmdline, const struct kvlist *medium,
@@ -139,7 +186,8 @@ static int use_flavor_store(const struct persist_opts *opts, const struct flavor
 /* Finds, checks and mounts a store, and prepares its layout. 0 with
  * upper/work set, or -errno after logging why persistence is not used. */
 static int use_store(const struct persist_opts *opts, const struct flavor *f,
-		     const struct kvlist *medium, struct persist_state *st)
+		     const struct kvlist *medium, const struct store *ventoy_store,
+		     struct persist_state *st)
 {
 	struct store_query q = {
 		.label_count = f->label_count,
@@ -161,15 +209,22 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	for (size_t i = 0; i < f->label_count; i++)
 		snprintf(wanted + strlen(wanted), sizeof(wanted) - strlen(wanted), "%s%s",
 			 i ? " or " : "", f->labels[i]);
-	log_info("%s persistence requested: looking for a store labelled %s (partition, or "
-		 "image file in %s of a partition)", f->name, wanted, q.path);
-	ret = store_find(&q, &stores);
-	if (ret < 0) {
-		log_err("cannot list block devices: %s", strerror(-ret));
-		return ret;
+	if (ventoy_store) {
+		/* Ventoy's choice: no search, and nothing else probed. */
+		stores.count = 1;
+		stores.items[0] = *ventoy_store;
+		chosen = 0;
+	} else {
+		log_info("%s persistence requested: looking for a store labelled %s (partition, "
+			 "or image file in %s of a partition)", f->name, wanted, q.path);
+		ret = store_find(&q, &stores);
+		if (ret < 0) {
+			log_err("cannot list block devices: %s", strerror(-ret));
+			return ret;
+		}
+		chosen = store_choose(&stores);
+		store_release_others(&stores, chosen, q.host_mount);
 	}
-	chosen = store_choose(&stores);
-	store_release_others(&stores, chosen, q.host_mount);
 	if (chosen < 0) {
 		log_warn("persistence was asked for, but no store labelled %s was found: changes "
 			 "will be lost at shutdown", wanted);
@@ -230,9 +285,10 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	enum persist_step step = PERSIST_CMDLINE;
 	char medium_env[PATH_MAX], labels[512];
 	struct flavor flavor;
+	static struct store ventoy_store;
 	const char *lowerdir, *mode = "tmpfs";
 	bool wanted;
-	int ret;
+	int ventoy, ret;
 
 	ret = cmdline_read(&cmdline, opts->cmdline_path);
 	if (ret < 0) {
@@ -254,11 +310,19 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 
 	step = PERSIST_OVERLAY;
 	wanted = requested_flavor(&cmdline, &flavor, labels, sizeof(labels));
-	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
+	ventoy = ventoy_choice(&cmdline, &medium, &flavor, &wanted, labels, sizeof(labels),
+			       &ventoy_store);
+	report(&st, "VTOY_PERSISTENCE_REQUESTED",
+	       !wanted ? "no" : ventoy == 1 && !kvlist_has(&cmdline, "persistent") &&
+				!kvlist_has(&cmdline, "persistence") ? "ventoy" : flavor.name);
 	if (wanted) {
-		ret = flavor.kind == FLAVOR_DRACUT || flavor.kind == FLAVOR_ARCHISO
-			      ? use_flavor_store(opts, &flavor, &cmdline, &medium, &st)
-			      : use_store(opts, &flavor, &medium, &st);
+		if (ventoy < 0)
+			ret = ventoy; /* Ventoy named a store that cannot be used, or none */
+		else if (flavor.kind == FLAVOR_DRACUT || flavor.kind == FLAVOR_ARCHISO)
+			ret = use_flavor_store(opts, &flavor, &cmdline, &medium, &st);
+		else
+			ret = use_store(opts, &flavor, &medium, ventoy == 1 ? &ventoy_store : NULL,
+					&st);
 		if (ret == 0 && flavor.read_only) {
 			/* The store's changes become the top read-only layer. */
 			if ((size_t)snprintf(ro_lowerdir, sizeof(ro_lowerdir), "%s:%s", st.upper,
