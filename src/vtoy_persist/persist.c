@@ -57,8 +57,36 @@ struct flavor {
 	const char *path;           /* directory of store image files */
 	bool read_only;             /* show the store, write to a tmpfs */
 	enum store_media media;
+	unsigned storage;           /* persistence-storage= (STORE_STORAGE_*) */
 	struct overlay_flavor overlay;
 };
+
+/* live-boot's persistence-storage=filesystem,file,directory. */
+static unsigned storage_option(const char *list)
+{
+	char buf[256], *save = NULL;
+	unsigned mask = 0;
+
+	if (!list)
+		return STORE_STORAGE_DEFAULT;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "filesystem"))
+			mask |= STORE_STORAGE_FILESYSTEM;
+		else if (!strcmp(w, "file"))
+			mask |= STORE_STORAGE_FILE;
+		else if (!strcmp(w, "directory"))
+			mask |= STORE_STORAGE_DIRECTORY;
+		else
+			log_warn("persistence-storage=: '%s' is not filesystem, file or directory; "
+				 "ignored", w);
+	}
+	if (!mask) {
+		log_warn("persistence-storage=%s names no storage: using filesystem,file", list);
+		mask = STORE_STORAGE_DEFAULT;
+	}
+	return mask;
+}
 
 /* persistence-label=L1,L2 into f->labels (pointers into buf). */
 static void liveboot_labels(const char *list, char *buf, size_t len, struct flavor *f)
@@ -103,6 +131,7 @@ static int fill_flavor(enum flavor_kind kind, const struct kvlist *cmdline, stru
 		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
 		f->read_only = kvlist_has(cmdline, "persistence-read-only");
 		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
+		f->storage = storage_option(kvlist_get(cmdline, "persistence-storage"));
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
 		f->overlay.noatime = true;
 	} else if (kind == FLAVOR_CASPER) {
@@ -198,6 +227,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 		.run_dir = opts->run_dir,
 		.media = f->media,
 		.read_only = f->read_only,
+		.storage = f->storage,
 	};
 	static struct store_list stores;
 	struct opened_store opened;
@@ -235,7 +265,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_SOURCE", s->source);
 	report(st, "VTOY_STORE_DEVICE", s->device);
 	report(st, "VTOY_STORE_LABEL", s->label);
-	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : "partition");
+	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : s->is_dir ? "directory" : "partition");
 	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
 	if (ret < 0) {

@@ -173,6 +173,60 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 	return added;
 }
 
+static unsigned storage(const struct store_query *q)
+{
+	return q->storage ? q->storage : STORE_STORAGE_DEFAULT;
+}
+
+/* persistence-storage=directory: a directory named like a label in the
+ * persistence path of an ext2/3/4 partition (mounted at mnt). The partition
+ * is checked and mounted read-write only if the directory is chosen. */
+static void scan_dirs(const struct store_query *q, const struct blkdev *dev, const char *mnt,
+		      struct store_list *out)
+{
+	const char *rel = q->path + strspn(q->path, "/");
+	int root_fd = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root_fd < 0)
+		return;
+	for (size_t i = 0; i < q->label_count; i++) {
+		char dir[PATH_MAX];
+		struct store *s;
+		int fd;
+
+		snprintf(dir, sizeof(dir), "/%s%s%s", rel, *rel ? "/" : "", q->labels[i]);
+		fd = safepath_open(root_fd, dir, O_PATH | O_DIRECTORY);
+		if (fd < 0)
+			continue;
+		close(fd);
+		if (!is_ext(dev->fstype)) {
+			log_warn("%s: directory %s skipped: %s cannot hold an overlay upper "
+				 "directory (ext2/3/4 expected)", dev->node, dir, dev->fstype);
+			continue;
+		}
+		if (q->host_device && !strcmp(q->host_device, dev->node) && !q->read_only) {
+			log_warn("%s: directory %s skipped: this partition holds the ISO and is "
+				 "mounted read-only without journal replay", dev->node, dir);
+			continue;
+		}
+		s = add_candidate(out, dev);
+		if (!s)
+			break;
+		s->is_dir = true;
+		snprintf(s->dir, sizeof(s->dir), "%s", dir);
+		if ((size_t)snprintf(s->source, sizeof(s->source), "%s:%s", dev->node, dir) >=
+		    sizeof(s->source))
+			continue;
+		snprintf(s->fstype, sizeof(s->fstype), "%s", dev->fstype);
+		snprintf(s->label, sizeof(s->label), "%s", q->labels[i]);
+		s->label_rank = i;
+		s->on_medium_disk = on_disk(q, s->disk);
+		out->count++;
+		log_info("candidate: directory %s on %s (%s)", dir, dev->node, dev->fstype);
+	}
+	close(root_fd);
+}
+
 static void scan_partition(const struct store_query *q, const struct blkdev *dev,
 			   struct store_list *out)
 {
@@ -207,7 +261,11 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 	rank = label_rank(q, dev->label);
 	if (rank < 0 && dev->part_name[0])
 		rank = label_rank(q, dev->part_name);
-	if (rank >= 0 && is_ext(dev->fstype)) {
+	if (rank >= 0 && !(storage(q) & STORE_STORAGE_FILESYSTEM)) {
+		log_info("%s: label %s, but persistence-storage= leaves out whole filesystems",
+			 dev->node, dev->label);
+		rank = -1;
+	} else if (rank >= 0 && is_ext(dev->fstype)) {
 		struct store *s = add_candidate(out, dev);
 
 		if (!s)
@@ -232,8 +290,13 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			 "files", dev->node, dev->label, dev->fstype);
 		return;
 	}
+	if (!(storage(q) & (STORE_STORAGE_FILE | STORE_STORAGE_DIRECTORY)))
+		return;
 	if (q->host_device && strcmp(q->host_device, dev->node) == 0) {
-		scan_files(q, dev, q->host_mount, out);
+		if (storage(q) & STORE_STORAGE_FILE)
+			scan_files(q, dev, q->host_mount, out);
+		if (storage(q) & STORE_STORAGE_DIRECTORY)
+			scan_dirs(q, dev, q->host_mount, out);
 		return;
 	}
 	snprintf(mnt, sizeof(mnt), "%s/probe/%s", q->run_dir, dev->name);
@@ -244,7 +307,9 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 		rmdir(mnt);
 		return;
 	}
-	if (scan_files(q, dev, mnt, out) == 0) {
+	if (storage(q) & STORE_STORAGE_DIRECTORY)
+		scan_dirs(q, dev, mnt, out);
+	if (!(storage(q) & STORE_STORAGE_FILE) || scan_files(q, dev, mnt, out) == 0) {
 		umount2(mnt, MNT_DETACH);
 		rmdir(mnt);
 	}

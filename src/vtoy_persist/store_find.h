@@ -16,6 +16,12 @@ enum store_media {
 	STORE_MEDIA_REMOVABLE_USB, /* persistence-media=removable-usb */
 };
 
+/* live-boot's persistence-storage=: what may be a store. */
+#define STORE_STORAGE_FILESYSTEM 0x1 /* a partition with the label */
+#define STORE_STORAGE_FILE 0x2       /* an image file named by the label */
+#define STORE_STORAGE_DIRECTORY 0x4  /* a directory named by the label */
+#define STORE_STORAGE_DEFAULT (STORE_STORAGE_FILESYSTEM | STORE_STORAGE_FILE)
+
 struct store_query {
 	const char *labels[STORE_LABELS_MAX]; /* in order of preference */
 	size_t label_count;
@@ -26,6 +32,7 @@ struct store_query {
 	const char *run_dir;
 	enum store_media media;
 	bool read_only;           /* the store will not be written to */
+	unsigned storage;         /* STORE_STORAGE_*; 0 means the default */
 };
 
 struct store {
@@ -37,6 +44,8 @@ struct store {
 	char fstype[32];
 	char label[128];
 	bool is_file;
+	bool is_dir;                /* a directory (dir) on the partition device */
+	char dir[PATH_MAX];         /* for directories: path inside the partition */
 	bool on_medium_disk;
 	size_t label_rank;          /* index in query labels */
 	size_t order;               /* discovery order */

@@ -62,6 +62,32 @@ static void fail_cleanup(const struct store *s, bool read_only, int hold_fd)
 		undo_file(s);
 }
 
+/* A directory store: its partition is mounted (by the caller) at host; the
+ * directory, resolved beneath it, is bound at the store's mount point. */
+static int bind_dir(const struct store *s, struct opened_store *out)
+{
+	char fd_path[64];
+	int root_fd, fd, ret;
+
+	root_fd = open(out->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	fd = safepath_open(root_fd, s->dir, O_PATH | O_DIRECTORY);
+	close(root_fd);
+	if (fd < 0) {
+		log_err("%s: %s", s->source, strerror(-fd));
+		return fd;
+	}
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
+	ret = mkdir_p(out->mount, 0755);
+	if (ret == 0 && mount(fd_path, out->mount, NULL, MS_BIND, NULL) < 0)
+		ret = -errno;
+	close(fd);
+	if (ret < 0)
+		log_err("cannot bind %s at %s: %s", s->source, out->mount, strerror(-ret));
+	return ret;
+}
+
 int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
 	       bool read_only, struct opened_store *out)
 {
@@ -71,6 +97,8 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 	memset(out, 0, sizeof(*out));
 	out->read_only = read_only;
 	snprintf(out->mount, sizeof(out->mount), "%s/store", run_dir);
+	if (s->is_dir)
+		snprintf(out->host, sizeof(out->host), "%s/store-partition", run_dir);
 	if (s->is_file) {
 		hold_fd = attach_file(s, read_only, out->device, sizeof(out->device));
 		if (hold_fd < 0) {
@@ -84,7 +112,9 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 
 	if (read_only) {
 		out->fsck = FSCK_SKIPPED;
-		ret = mount_probe_ro(out->device, out->mount, s->fstype);
+		ret = mount_probe_ro(out->device, s->is_dir ? out->host : out->mount, s->fstype);
+		if (ret == 0 && s->is_dir && (ret = bind_dir(s, out)) < 0)
+			umount2(out->host, MNT_DETACH);
 		if (ret < 0) {
 			log_err("cannot mount %s read-only: %s", s->source, strerror(-ret));
 			fail_cleanup(s, read_only, hold_fd);
@@ -114,7 +144,10 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		return -EUCLEAN;
 	}
 
-	ret = mount_at(out->device, out->mount, "ext4", MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
+	ret = mount_at(out->device, s->is_dir ? out->host : out->mount, "ext4",
+		       MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
+	if (ret == 0 && s->is_dir && (ret = bind_dir(s, out)) < 0)
+		umount2(out->host, MNT_DETACH);
 	if (ret < 0) {
 		log_err("cannot mount %s read-write: %s", s->source, strerror(-ret));
 		fail_cleanup(s, read_only, hold_fd);
@@ -131,6 +164,8 @@ void store_close(const struct store *s, const struct opened_store *opened)
 		log_warn("cannot unmount %s: %s", opened->mount, strerror(errno));
 		return;
 	}
+	if (opened->host[0] && umount2(opened->host, 0) < 0)
+		log_warn("cannot unmount %s: %s", opened->host, strerror(errno));
 	if (s->is_file && !opened->read_only)
 		undo_file(s);
 }

@@ -12,6 +12,7 @@
 struct opened_store {
 	char device[BLKDEV_PATH_MAX];        /* what was checked and mounted (/dev/loopN or the partition) */
 	char mount[PATH_MAX];   /* where it is mounted */
+	char host[PATH_MAX];    /* directory stores: where their partition is mounted */
 	bool read_only;
 	enum fsck_result fsck;
 	int fsck_status;
