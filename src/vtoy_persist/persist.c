@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "custom_mounts.h"
 #include "kvlist.h"
 #include "layouts.h"
 #include "log.h"
@@ -33,6 +34,8 @@ struct persist_state {
 	struct store store;        /* the store in use, when store_mounted */
 	struct opened_store opened;
 	bool store_mounted;
+	struct pconf conf;         /* live-boot: the store's persistence.conf */
+	bool custom_only;          /* live-boot: custom mounts, no "/ union" */
 };
 
 static void report(struct persist_state *st, const char *key, const char *value)
@@ -120,6 +123,19 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 	return f->label_count > 0;
 }
 
+/* A live-boot store without "/ union" is still used when its
+ * persistence.conf lists other directories: the root gets a tmpfs upper. */
+static int liveboot_custom_only(struct persist_state *st)
+{
+	for (size_t i = 0; i < st->conf.count; i++)
+		if (custom_mount_entry(&st->conf.items[i])) {
+			st->custom_only = true;
+			return 0;
+		}
+	pconf_free(&st->conf);
+	return -ENODATA;
+}
+
 /* Finds, checks and mounts a store, and prepares its layout. 0 with
  * upper/work set, or -errno after logging why persistence is not used. */
 static int use_store(const struct persist_opts *opts, const struct flavor *f,
@@ -176,7 +192,9 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 				    sizeof(st->upper));
 	else
 		ret = layout_liveboot(opened.mount, s->source, !f->read_only, st->upper, st->work,
-				      sizeof(st->upper));
+				      sizeof(st->upper), &st->conf);
+	if (ret == -ENODATA)
+		ret = liveboot_custom_only(st);
 	if (ret < 0) {
 		store_close(s, &opened);
 		store_release_others(&stores, -1, q.host_mount);
@@ -189,6 +207,31 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_LAYOUT", f->name);
 	report(st, "VTOY_STORE_ACCESS", f->read_only ? "read-only" : "read-write");
 	return 0;
+}
+
+/* live-boot's entries other than "/ union", once the root is mounted.
+ * Returns how many were set up. */
+static int mount_custom(const struct persist_opts *opts, struct persist_state *st,
+			const struct flavor *f, const char *images)
+{
+	char conf_name[PATH_MAX + 32], count[16];
+	struct custom_mounts_ctx ctx = {
+		.store_mount = st->opened.mount,
+		.conf_name = conf_name,
+		.root = opts->root,
+		.lowerdir = images,
+		.run_dir = opts->run_dir,
+		.read_only = f->read_only,
+	};
+	int n;
+
+	snprintf(conf_name, sizeof(conf_name), "%s/persistence.conf", st->store.source);
+	n = custom_mounts_activate(&st->conf, &ctx, &st->report);
+	if (n < 0)
+		log_err("custom mounts of %s not set up: %s", conf_name, strerror(-n));
+	snprintf(count, sizeof(count), "%d", n < 0 ? 0 : n);
+	report(st, "VTOY_CUSTOM_MOUNTS", count);
+	return n;
 }
 
 static enum persist_step write_report(const struct persist_opts *opts, struct persist_state *st,
@@ -241,7 +284,11 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
 		ret = use_store(opts, &flavor, &medium, &st);
-		if (ret == 0 && flavor.read_only) {
+		if (ret == 0 && st.custom_only) {
+			mode = "custom-mounts";
+			log_notice("the root overlay is on a tmpfs: only the directories listed in "
+				   "persistence.conf are kept");
+		} else if (ret == 0 && flavor.read_only) {
 			/* The store's changes become the top read-only layer. */
 			if ((size_t)snprintf(ro_lowerdir, sizeof(ro_lowerdir), "%s:%s", st.upper,
 					     lowerdir) >= sizeof(ro_lowerdir)) {
@@ -282,6 +329,14 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		if (ret < 0)
 			goto out;
 	}
+	if (st.store_mounted && st.conf.count &&
+	    mount_custom(opts, &st, &flavor, kvlist_get(&medium, "VTOY_LOWERDIR")) <= 0 &&
+	    st.custom_only) {
+		log_warn("persistence is NOT active: no directory of persistence.conf could be "
+			 "set up, so this session's changes will be lost (see %s/log)", opts->run_dir);
+		report(&st, "VTOY_FALLBACK_REASON", "no custom mount could be set up");
+		mode = "fallback-tmpfs";
+	}
 	report(&st, "VTOY_PERSISTENCE", mode);
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);
@@ -293,6 +348,7 @@ out:
 	kvlist_free(&cmdline);
 	kvlist_free(&medium);
 	kvlist_free(&st.report);
+	pconf_free(&st.conf);
 	*err = ret;
 	return step;
 }

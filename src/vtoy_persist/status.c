@@ -42,6 +42,11 @@ int persist_status(const char *run_dir, int show_log)
 		       get(&persist, "VTOY_STORE_SOURCE"), get(&persist, "VTOY_STORE_KIND"),
 		       get(&persist, "VTOY_STORE_LABEL"), get(&persist, "VTOY_STORE_LAYOUT"),
 		       get(&persist, "VTOY_STORE_FSCK"));
+	for (const struct kv *kv = NULL; (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT", kv));)
+		printf("custom mount: %s\n", kv->value ? kv->value : "-");
+	for (const struct kv *kv = NULL;
+	     (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
+		printf("refused:      %s\n", kv->value ? kv->value : "-");
 	if (kvlist_get(&persist, "VTOY_FALLBACK_REASON"))
 		printf("fallback:     %s\n", get(&persist, "VTOY_FALLBACK_REASON"));
 	printf("upper:        %s\n", get(&persist, "VTOY_UPPERDIR"));
