@@ -7,6 +7,7 @@
 
 #include "cmdline.h"
 #include "custom_mounts.h"
+#include "home_rw.h"
 #include "kvlist.h"
 #include "layouts.h"
 #include "log.h"
@@ -234,6 +235,28 @@ static int mount_custom(const struct persist_opts *opts, struct persist_state *s
 	return n;
 }
 
+/* casper's home-rw on /home, looked for where the root store was found. */
+static void casper_home(const struct persist_opts *opts, struct persist_state *st,
+			const struct flavor *f, const struct kvlist *medium)
+{
+	struct home_rw_opts o = {
+		.run_dir = opts->run_dir,
+		.root = opts->root,
+		.e2fsck = opts->e2fsck,
+		.path = f->path,
+		.medium_disk = kvlist_get(medium, "VTOY_MEDIUM_DISK"),
+		.host_device = kvlist_get(medium, "VTOY_MEDIUM_DEVICE"),
+		.host_mount = kvlist_get(medium, "VTOY_HOST_MOUNT"),
+	};
+
+	/* That partition is mounted (read-write) already: search it there. */
+	if (st->store_mounted && st->store.is_file) {
+		o.host_device = st->store.device;
+		o.host_mount = st->store.host_mount;
+	}
+	home_rw_mount(&o, &st->report);
+}
+
 static enum persist_step write_report(const struct persist_opts *opts, struct persist_state *st,
 				      int *err)
 {
@@ -337,6 +360,8 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		report(&st, "VTOY_FALLBACK_REASON", "no custom mount could be set up");
 		mode = "fallback-tmpfs";
 	}
+	if (wanted && !strcmp(flavor.name, "casper"))
+		casper_home(opts, &st, &flavor, &medium);
 	report(&st, "VTOY_PERSISTENCE", mode);
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);

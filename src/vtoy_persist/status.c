@@ -47,6 +47,13 @@ int persist_status(const char *run_dir, int show_log)
 	for (const struct kv *kv = NULL;
 	     (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
 		printf("refused:      %s\n", kv->value ? kv->value : "-");
+	if (kvlist_get(&persist, "VTOY_HOME_SOURCE"))
+		printf("home:         %s (%s, label home-rw, e2fsck %s)%s%s\n",
+		       get(&persist, "VTOY_HOME_SOURCE"), get(&persist, "VTOY_HOME_KIND"),
+		       get(&persist, "VTOY_HOME_FSCK"),
+		       kvlist_get(&persist, "VTOY_HOME_MOUNT") ? " on /home" : ", NOT used: ",
+		       kvlist_get(&persist, "VTOY_HOME_MOUNT") ? ""
+							: get(&persist, "VTOY_HOME_FALLBACK_REASON"));
 	if (kvlist_get(&persist, "VTOY_FALLBACK_REASON"))
 		printf("fallback:     %s\n", get(&persist, "VTOY_FALLBACK_REASON"));
 	printf("upper:        %s\n", get(&persist, "VTOY_UPPERDIR"));
