@@ -35,6 +35,7 @@ struct persist_state {
 	struct store store;        /* the store in use, when store_mounted */
 	struct opened_store opened;
 	bool store_mounted;
+	bool fsck_fallback;        /* e2fsck failed: the store is used read-only */
 	struct pconf conf;         /* live-boot: the store's persistence.conf */
 	bool custom_only;          /* live-boot: custom mounts, no "/ union" */
 };
@@ -137,6 +138,26 @@ static int liveboot_custom_only(struct persist_state *st)
 	return -ENODATA;
 }
 
+/* e2fsck could not repair the store: it is still shown, mounted read-only
+ * without journal replay, under a tmpfs upper; nothing of this session is
+ * kept on it. */
+static int open_unfixable(const struct store *s, const struct persist_opts *opts,
+			  struct persist_state *st, struct opened_store *opened)
+{
+	int ret = store_open(s, opts->run_dir, opts->e2fsck, true, opened);
+
+	if (ret < 0) {
+		log_warn("%s cannot be mounted even read-only: %s", s->source, strerror(-ret));
+		return -EUCLEAN;
+	}
+	opened->fsck = FSCK_FAILED;
+	st->fsck_fallback = true;
+	log_warn("THE STORE IS READ-ONLY THIS SESSION: e2fsck could not repair %s, so its "
+		 "contents are shown read-only under a temporary overlay. CHANGES MADE IN THIS "
+		 "SESSION ARE NOT KEPT. Repair it with e2fsck -f from another system.", s->source);
+	return 0;
+}
+
 /* Finds, checks and mounts a store, and prepares its layout. 0 with
  * upper/work set, or -errno after logging why persistence is not used. */
 static int use_store(const struct persist_opts *opts, const struct flavor *f,
@@ -156,6 +177,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	struct opened_store opened;
 	const struct store *s;
 	char wanted[256] = "";
+	bool read_only;
 	int chosen, ret;
 
 	memcpy(q.labels, f->labels, sizeof(q.labels));
@@ -184,15 +206,18 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : "partition");
 	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
+	if (ret == -EUCLEAN)
+		ret = open_unfixable(s, opts, st, &opened);
+	read_only = f->read_only || st->fsck_fallback;
 	if (ret < 0) {
 		store_release_others(&stores, -1, q.host_mount);
 		return ret;
 	}
 	if (!strcmp(f->name, "casper"))
-		ret = layout_casper(opened.mount, !f->read_only, st->upper, st->work,
+		ret = layout_casper(opened.mount, !read_only, st->upper, st->work,
 				    sizeof(st->upper));
 	else
-		ret = layout_liveboot(opened.mount, s->source, !f->read_only, st->upper, st->work,
+		ret = layout_liveboot(opened.mount, s->source, !read_only, st->upper, st->work,
 				      sizeof(st->upper), &st->conf);
 	if (ret == -ENODATA)
 		ret = liveboot_custom_only(st);
@@ -206,7 +231,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	st->store_mounted = true;
 	report(st, "VTOY_STORE_MOUNT", opened.mount);
 	report(st, "VTOY_STORE_LAYOUT", f->name);
-	report(st, "VTOY_STORE_ACCESS", f->read_only ? "read-only" : "read-write");
+	report(st, "VTOY_STORE_ACCESS", read_only ? "read-only" : "read-write");
 	return 0;
 }
 
@@ -307,6 +332,11 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	report(&st, "VTOY_PERSISTENCE_REQUESTED", wanted ? flavor.name : "no");
 	if (wanted) {
 		ret = use_store(opts, &flavor, &medium, &st);
+		if (ret == 0 && st.fsck_fallback) {
+			flavor.read_only = true; /* from here on, as persistence-read-only */
+			report(&st, "VTOY_FALLBACK_REASON", "e2fsck could not repair the store: "
+			       "shown read-only, changes are not kept");
+		}
 		if (ret == 0 && st.custom_only) {
 			mode = "custom-mounts";
 			log_notice("the root overlay is on a tmpfs: only the directories listed in "
@@ -320,9 +350,10 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 			} else {
 				lowerdir = ro_lowerdir;
 				tmpfs.redirect_dir = flavor.overlay.redirect_dir;
-				mode = "read-only-store";
-				log_notice("persistence-read-only: the store is shown, changes go to a "
-					   "tmpfs and are lost at shutdown");
+				mode = st.fsck_fallback ? "fallback-read-only-store" : "read-only-store";
+				if (!st.fsck_fallback)
+					log_notice("persistence-read-only: the store is shown, changes "
+						   "go to a tmpfs and are lost at shutdown");
 			}
 		} else if (ret == 0) {
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work,
