@@ -33,6 +33,8 @@ static void usage(FILE *out)
 		"  persistence-path=P  live-boot: directory of store image files (default /)\n"
 		"  persistence-media=removable|removable-usb  live-boot: only stores on\n"
 		"                      removable (or USB) disks\n"
+		"  persistence-remove  live-boot: empty the store (all but persistence.conf)\n"
+		"                      before using it\n"
 		"  persistence-read-only  live-boot: show the store, keep changes in a tmpfs;\n"
 		"                      the store is mounted read-only, no e2fsck, no journal replay\n"
 		"  nopersistent, nopersistence  never use a store (they win)\n"

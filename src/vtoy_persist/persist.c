@@ -13,6 +13,7 @@
 #include "log.h"
 #include "overlay.h"
 #include "paths.h"
+#include "persistence_remove.h"
 #include "store_find.h"
 #include "store_open.h"
 
@@ -54,6 +55,7 @@ struct flavor {
 	size_t label_count;
 	const char *path;           /* directory of store image files */
 	bool read_only;             /* show the store, write to a tmpfs */
+	bool remove;                /* live-boot persistence-remove: empty it first */
 	enum store_media media;
 	struct overlay_flavor overlay;
 };
@@ -113,6 +115,7 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 			log_warn("persistence-label= names no usable label: persistence stays off");
 		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
 		f->read_only = kvlist_has(cmdline, "persistence-read-only");
+		f->remove = persistence_remove_requested(cmdline);
 		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
 		f->overlay.noatime = true;
@@ -213,6 +216,12 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 		store_release_others(&stores, -1, q.host_mount);
 		return ret;
 	}
+	if (f->remove && read_only)
+		log_warn("persistence-remove ignored: %s is used read-only", s->source);
+	else if (f->remove && persistence_remove(opened.mount, s->source) < 0)
+		report(st, "VTOY_STORE_REMOVE", "failed");
+	else if (f->remove)
+		report(st, "VTOY_STORE_REMOVE", "done");
 	if (!strcmp(f->name, "casper"))
 		ret = layout_casper(opened.mount, !read_only, st->upper, st->work,
 				    sizeof(st->upper));

@@ -49,6 +49,7 @@ struct unit_test {
 
 extern const struct unit_test cmdline_tests[], kvlist_tests[], safepath_tests[],
 	medium_source_tests[], store_tests[], pconf_tests[], ventoy_param_tests[],
-	ventoy_json_tests[], fs_tree_tests[], custom_mounts_tests[];
+	ventoy_json_tests[], fs_tree_tests[], custom_mounts_tests[],
+	persistence_remove_tests[];
 
 #endif
