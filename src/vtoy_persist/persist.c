@@ -8,6 +8,7 @@
 #include "cmdline.h"
 #include "custom_mounts.h"
 #include "home_rw.h"
+#include "iso_change.h"
 #include "kvlist.h"
 #include "layouts.h"
 #include "log.h"
@@ -402,6 +403,9 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	}
 	if (wanted && !strcmp(flavor.name, "casper"))
 		casper_home(opts, &st, &flavor, &medium);
+	if (st.store_mounted)
+		iso_change_check(st.opened.mount, kvlist_get(&medium, "VTOY_LOWERDIR"),
+				 flavor.read_only, &st.report);
 	report(&st, "VTOY_PERSISTENCE", mode);
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);

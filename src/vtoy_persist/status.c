@@ -57,6 +57,12 @@ int persist_status(const char *run_dir, int show_log)
 	if (kvlist_get(&persist, "VTOY_FALLBACK_REASON"))
 		printf("fallback:     %s\n", get(&persist, "VTOY_FALLBACK_REASON"));
 	printf("upper:        %s\n", get(&persist, "VTOY_UPPERDIR"));
+	if (!strcmp(get(&persist, "VTOY_MEDIUM_CHANGED"), "yes"))
+		printf("WARNING:      the live image changed since this store was last used; the "
+		       "store's changes may not fit it\n"
+		       "              then: %s\n"
+		       "              now:  %s\n",
+		       get(&persist, "VTOY_MEDIUM_BEFORE"), get(&persist, "VTOY_MEDIUM_NOW"));
 
 	snprintf(path, sizeof(path), "%s/log", run_dir);
 	log = fopen(path, "re");

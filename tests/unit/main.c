@@ -9,7 +9,8 @@ int main(void)
 	const struct unit_test *suites[] = { cmdline_tests, kvlist_tests, safepath_tests,
 					     medium_source_tests, store_tests, pconf_tests,
 					     ventoy_param_tests, ventoy_json_tests, fs_tree_tests,
-					     custom_mounts_tests, persistence_remove_tests, NULL };
+					     custom_mounts_tests, persistence_remove_tests,
+					     iso_change_tests, NULL };
 	int passed = 0, failed = 0;
 
 	for (int s = 0; suites[s]; s++) {

@@ -50,6 +50,6 @@ struct unit_test {
 extern const struct unit_test cmdline_tests[], kvlist_tests[], safepath_tests[],
 	medium_source_tests[], store_tests[], pconf_tests[], ventoy_param_tests[],
 	ventoy_json_tests[], fs_tree_tests[], custom_mounts_tests[],
-	persistence_remove_tests[];
+	persistence_remove_tests[], iso_change_tests[];
 
 #endif
