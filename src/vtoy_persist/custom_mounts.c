@@ -35,6 +35,14 @@ bool custom_mount_entry(const struct pconf_entry *e)
 	return strcmp(e->dest, "/") != 0 || e->method != PCONF_UNION;
 }
 
+bool custom_mounts_any(const struct pconf *conf)
+{
+	for (size_t i = 0; i < conf->count; i++)
+		if (custom_mount_entry(&conf->items[i]))
+			return true;
+	return false;
+}
+
 static const char *source_name(const struct pconf_entry *e)
 {
 	return *e->source ? e->source : ".";

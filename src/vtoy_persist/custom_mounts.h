@@ -19,6 +19,8 @@ struct custom_mounts_ctx {
 
 /* True for the entries this module mounts (all but "/ union"). */
 bool custom_mount_entry(const struct pconf_entry *e);
+/* True when conf has at least one. */
+bool custom_mounts_any(const struct pconf *conf);
 
 /* Mounts each custom entry of conf: bind and union entries sorted by
  * destination, then link entries. An entry that cannot be set up is

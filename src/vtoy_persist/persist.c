@@ -133,11 +133,10 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
  * persistence.conf lists other directories: the root gets a tmpfs upper. */
 static int liveboot_custom_only(struct persist_state *st)
 {
-	for (size_t i = 0; i < st->conf.count; i++)
-		if (custom_mount_entry(&st->conf.items[i])) {
-			st->custom_only = true;
-			return 0;
-		}
+	if (custom_mounts_any(&st->conf)) {
+		st->custom_only = true;
+		return 0;
+	}
 	pconf_free(&st->conf);
 	return -ENODATA;
 }
@@ -393,7 +392,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		if (ret < 0)
 			goto out;
 	}
-	if (st.store_mounted && st.conf.count &&
+	if (st.store_mounted && custom_mounts_any(&st.conf) &&
 	    mount_custom(opts, &st, &flavor, kvlist_get(&medium, "VTOY_LOWERDIR")) <= 0 &&
 	    st.custom_only) {
 		log_warn("persistence is NOT active: no directory of persistence.conf could be "
