@@ -70,7 +70,7 @@ static int make_store_dirs(const char *store_mount, bool create, const char *rel
 static bool casper_keeps_at_root(const char *name)
 {
 	static const char *const kept[] = { ".", "..", "lost+found", "upper", "work", "log",
-					    "crash", NULL };
+					    "crash", ".vtoy-medium" /* ours */, NULL };
 
 	for (int i = 0; kept[i]; i++)
 		if (!strcmp(name, kept[i]))

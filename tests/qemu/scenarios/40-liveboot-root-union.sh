@@ -34,7 +34,8 @@ log=$SCENARIO_DIR/boot3.log
 qemu_boot "$log" "$STICK" "$INITRD" boot=live "$iso" persistence persistence-remove vtoy.test=expect-none ||
 	fail "boot 3: qemu exited with $?"
 expect_line "$log" "vtoy-persist: WARNING: persistence-remove: deleting everything on /dev/sdb1 except persistence.conf"
-expect_line "$log" "vtoy-persist: persistence-remove: 2 entries removed from /dev/sdb1"
+# rw/, work/ and .vtoy-medium go; persistence.conf and lost+found stay
+expect_line "$log" "vtoy-persist: persistence-remove: 3 entries removed from /dev/sdb1"
 expect_line "$log" "VTOYTEST: status: persistence:  store (requested: live-boot)"
 expect_line "$log" "VTOYTEST: RESULT none"
 expect_equal "marker gone from the partition" \
