@@ -58,11 +58,11 @@ static int open_walk_nofollow(int dirfd, const char *path, int flags)
 	return fd;
 }
 
-int safepath_open(int dirfd, const char *path, int flags)
+static int open_resolved(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
 	struct open_how how = {
 		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		.resolve = resolve,
 	};
 	long fd;
 
@@ -76,4 +76,15 @@ int safepath_open(int dirfd, const char *path, int flags)
 	if (errno != ENOSYS)
 		return -errno;
 	return open_walk_nofollow(dirfd, path, flags);
+}
+
+int safepath_open(int dirfd, const char *path, int flags)
+{
+	return open_resolved(dirfd, path, flags,
+			     RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+}
+
+int safepath_open_in_root(int dirfd, const char *path, int flags)
+{
+	return open_resolved(dirfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }

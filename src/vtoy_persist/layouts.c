@@ -70,7 +70,7 @@ static int make_store_dirs(const char *store_mount, bool create, const char *rel
 static bool casper_keeps_at_root(const char *name)
 {
 	static const char *const kept[] = { ".", "..", "lost+found", "upper", "work", "log",
-					    "crash", NULL };
+					    "crash", ".vtoy-medium" /* ours */, NULL };
 
 	for (int i = 0; kept[i]; i++)
 		if (!strcmp(name, kept[i]))
@@ -169,15 +169,16 @@ static int read_conf(const char *store_mount, char **text, size_t *len)
 }
 
 int layout_liveboot(const char *store_mount, const char *store_name, bool create, char *upper,
-		    char *work, size_t len)
+		    char *work, size_t len, struct pconf *conf)
 {
 	char rel_upper[PATH_MAX + 8], rel_work[PATH_MAX + 8];
 	const struct pconf_entry *root;
-	struct pconf conf;
 	char name[512], *text = NULL;
 	size_t text_len = 0;
 	int ret;
 
+	conf->items = NULL;
+	conf->count = 0;
 	ret = read_conf(store_mount, &text, &text_len);
 	if (ret == -ENOENT) {
 		log_warn("%s has no persistence.conf: live-boot ignores such a volume, and so do we. "
@@ -191,26 +192,20 @@ int layout_liveboot(const char *store_mount, const char *store_name, bool create
 		return ret;
 	}
 	snprintf(name, sizeof(name), "%s/persistence.conf", store_name);
-	ret = pconf_parse(text, text_len, name, &conf);
+	ret = pconf_parse(text, text_len, name, conf);
 	free(text);
 	if (ret < 0)
 		return ret;
-	root = pconf_root_union(&conf);
-	for (size_t i = 0; i < conf.count; i++) {
-		const struct pconf_entry *e = &conf.items[i];
-
-		if (e != root)
-			log_warn("%s:%u: '%s %s' is a custom mount, which vtoy-persist does not "
-				 "set up yet: %s is not persistent", name, e->line, e->dest,
-				 pconf_method_name(e->method), e->dest);
-	}
+	root = pconf_root_union(conf);
 	if (!root) {
-		log_warn("%s has no '/ union' entry: the root is not persistent", name);
-		pconf_free(&conf);
+		log_notice("%s has no '/ union' entry: the root is not persistent%s", name,
+			   conf->count ? ", only the directories it lists" : "");
 		return -ENODATA;
 	}
 	snprintf(rel_upper, sizeof(rel_upper), "%s%srw", root->source, *root->source ? "/" : "");
 	snprintf(rel_work, sizeof(rel_work), "%s%swork", root->source, *root->source ? "/" : "");
-	pconf_free(&conf);
-	return make_store_dirs(store_mount, create, rel_upper, rel_work, upper, work, len);
+	ret = make_store_dirs(store_mount, create, rel_upper, rel_work, upper, work, len);
+	if (ret < 0)
+		pconf_free(conf);
+	return ret;
 }

@@ -7,6 +7,9 @@
 
 #include "anchors.h"
 #include "cmdline.h"
+#include "custom_mounts.h"
+#include "home_rw.h"
+#include "iso_change.h"
 #include "flavor.h"
 #include "flavor_archiso.h"
 #include "flavor_dracut.h"
@@ -15,6 +18,7 @@
 #include "log.h"
 #include "overlay.h"
 #include "paths.h"
+#include "persistence_remove.h"
 #include "store_find.h"
 #include "store_open.h"
 #include "ventoy_handover.h"
@@ -39,6 +43,9 @@ struct persist_state {
 	struct store store;        /* the store in use, when store_mounted */
 	struct opened_store opened;
 	bool store_mounted;
+	bool fsck_fallback;        /* e2fsck failed: the store is used read-only */
+	struct pconf conf;         /* live-boot: the store's persistence.conf */
+	bool custom_only;          /* live-boot: custom mounts, no "/ union" */
 };
 
 static void report(struct persist_state *st, const char *key, const char *value)
@@ -56,6 +63,7 @@ struct flavor {
 	size_t label_count;
 	const char *path;           /* directory of store image files */
 	bool read_only;             /* show the store, write to a tmpfs */
+	bool remove;                /* live-boot persistence-remove: empty it first */
 	enum store_media media;
 	unsigned storage;           /* persistence-storage= (STORE_STORAGE_*) */
 	struct overlay_flavor overlay;
@@ -130,6 +138,7 @@ static int fill_flavor(enum flavor_kind kind, const struct kvlist *cmdline, stru
 			log_warn("persistence-label= names no usable label: persistence stays off");
 		f->path = kvlist_get(cmdline, "persistence-path") ?: "/";
 		f->read_only = kvlist_has(cmdline, "persistence-read-only");
+		f->remove = persistence_remove_requested(cmdline);
 		f->media = media_option(kvlist_get(cmdline, "persistence-media"));
 		f->storage = storage_option(kvlist_get(cmdline, "persistence-storage"));
 		f->overlay.redirect_dir = true; /* as live-boot mounts its stores */
@@ -212,6 +221,38 @@ static int use_flavor_store(const struct persist_opts *opts, const struct flavor
 	return 0;
 }
 
+/* A live-boot store without "/ union" is still used when its
+ * persistence.conf lists other directories: the root gets a tmpfs upper. */
+static int liveboot_custom_only(struct persist_state *st)
+{
+	if (custom_mounts_any(&st->conf)) {
+		st->custom_only = true;
+		return 0;
+	}
+	pconf_free(&st->conf);
+	return -ENODATA;
+}
+
+/* e2fsck could not repair the store: it is still shown, mounted read-only
+ * without journal replay, under a tmpfs upper; nothing of this session is
+ * kept on it. */
+static int open_unfixable(const struct store *s, const struct persist_opts *opts,
+			  struct persist_state *st, struct opened_store *opened)
+{
+	int ret = store_open(s, opts->run_dir, opts->e2fsck, true, opened);
+
+	if (ret < 0) {
+		log_warn("%s cannot be mounted even read-only: %s", s->source, strerror(-ret));
+		return -EUCLEAN;
+	}
+	opened->fsck = FSCK_FAILED;
+	st->fsck_fallback = true;
+	log_warn("THE STORE IS READ-ONLY THIS SESSION: e2fsck could not repair %s, so its "
+		 "contents are shown read-only under a temporary overlay. CHANGES MADE IN THIS "
+		 "SESSION ARE NOT KEPT. Repair it with e2fsck -f from another system.", s->source);
+	return 0;
+}
+
 /* Finds, checks and mounts a store, and prepares its layout. 0 with
  * upper/work set, or -errno after logging why persistence is not used. */
 static int use_store(const struct persist_opts *opts, const struct flavor *f,
@@ -233,6 +274,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	struct opened_store opened;
 	const struct store *s;
 	char wanted[256] = "";
+	bool read_only;
 	int chosen, ret;
 
 	memcpy(q.labels, f->labels, sizeof(q.labels));
@@ -268,16 +310,27 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : s->is_dir ? "directory" : "partition");
 	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
+	if (ret == -EUCLEAN)
+		ret = open_unfixable(s, opts, st, &opened);
+	read_only = f->read_only || st->fsck_fallback;
 	if (ret < 0) {
 		store_release_others(&stores, -1, q.host_mount);
 		return ret;
 	}
+	if (f->remove && read_only)
+		log_warn("persistence-remove ignored: %s is used read-only", s->source);
+	else if (f->remove && persistence_remove(opened.mount, s->source) < 0)
+		report(st, "VTOY_STORE_REMOVE", "failed");
+	else if (f->remove)
+		report(st, "VTOY_STORE_REMOVE", "done");
 	if (!strcmp(f->name, "casper"))
-		ret = layout_casper(opened.mount, !f->read_only, st->upper, st->work,
+		ret = layout_casper(opened.mount, !read_only, st->upper, st->work,
 				    sizeof(st->upper));
 	else
-		ret = layout_liveboot(opened.mount, s->source, !f->read_only, st->upper, st->work,
-				      sizeof(st->upper));
+		ret = layout_liveboot(opened.mount, s->source, !read_only, st->upper, st->work,
+				      sizeof(st->upper), &st->conf);
+	if (ret == -ENODATA)
+		ret = liveboot_custom_only(st);
 	if (ret < 0) {
 		store_close(s, &opened);
 		store_release_others(&stores, -1, q.host_mount);
@@ -288,8 +341,55 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	st->store_mounted = true;
 	report(st, "VTOY_STORE_MOUNT", opened.mount);
 	report(st, "VTOY_STORE_LAYOUT", f->name);
-	report(st, "VTOY_STORE_ACCESS", f->read_only ? "read-only" : "read-write");
+	report(st, "VTOY_STORE_ACCESS", read_only ? "read-only" : "read-write");
 	return 0;
+}
+
+/* live-boot's entries other than "/ union", once the root is mounted.
+ * Returns how many were set up. */
+static int mount_custom(const struct persist_opts *opts, struct persist_state *st,
+			const struct flavor *f, const char *images)
+{
+	char conf_name[PATH_MAX + 32], count[16];
+	struct custom_mounts_ctx ctx = {
+		.store_mount = st->opened.mount,
+		.conf_name = conf_name,
+		.root = opts->root,
+		.lowerdir = images,
+		.run_dir = opts->run_dir,
+		.read_only = f->read_only,
+	};
+	int n;
+
+	snprintf(conf_name, sizeof(conf_name), "%s/persistence.conf", st->store.source);
+	n = custom_mounts_activate(&st->conf, &ctx, &st->report);
+	if (n < 0)
+		log_err("custom mounts of %s not set up: %s", conf_name, strerror(-n));
+	snprintf(count, sizeof(count), "%d", n < 0 ? 0 : n);
+	report(st, "VTOY_CUSTOM_MOUNTS", count);
+	return n;
+}
+
+/* casper's home-rw on /home, looked for where the root store was found. */
+static void casper_home(const struct persist_opts *opts, struct persist_state *st,
+			const struct flavor *f, const struct kvlist *medium)
+{
+	struct home_rw_opts o = {
+		.run_dir = opts->run_dir,
+		.root = opts->root,
+		.e2fsck = opts->e2fsck,
+		.path = f->path,
+		.medium_disk = kvlist_get(medium, "VTOY_MEDIUM_DISK"),
+		.host_device = kvlist_get(medium, "VTOY_MEDIUM_DEVICE"),
+		.host_mount = kvlist_get(medium, "VTOY_HOST_MOUNT"),
+	};
+
+	/* That partition is mounted (read-write) already: search it there. */
+	if (st->store_mounted && st->store.is_file) {
+		o.host_device = st->store.device;
+		o.host_mount = st->store.host_mount;
+	}
+	home_rw_mount(&o, &st->report);
 }
 
 static enum persist_step write_report(const struct persist_opts *opts, struct persist_state *st,
@@ -353,7 +453,16 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		else
 			ret = use_store(opts, &flavor, &medium, ventoy == 1 ? &ventoy_store : NULL,
 					&st);
-		if (ret == 0 && flavor.read_only) {
+		if (ret == 0 && st.fsck_fallback) {
+			flavor.read_only = true; /* from here on, as persistence-read-only */
+			report(&st, "VTOY_FALLBACK_REASON", "e2fsck could not repair the store: "
+			       "shown read-only, changes are not kept");
+		}
+		if (ret == 0 && st.custom_only) {
+			mode = "custom-mounts";
+			log_notice("the root overlay is on a tmpfs: only the directories listed in "
+				   "persistence.conf are kept");
+		} else if (ret == 0 && flavor.read_only) {
 			/* The store's changes become the top read-only layer. */
 			if ((size_t)snprintf(ro_lowerdir, sizeof(ro_lowerdir), "%s:%s", st.upper,
 					     lowerdir) >= sizeof(ro_lowerdir)) {
@@ -362,10 +471,11 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 			} else {
 				lowerdir = ro_lowerdir;
 				tmpfs.redirect_dir = flavor.overlay.redirect_dir;
-				mode = "read-only-store";
-				log_notice("%s: the store is shown, changes go to a tmpfs and are "
-					   "lost at shutdown", flavor.kind == FLAVOR_DRACUT
-					   ? "rd.live.overlay.readonly" : "persistence-read-only");
+				mode = st.fsck_fallback ? "fallback-read-only-store" : "read-only-store";
+				if (!st.fsck_fallback)
+					log_notice("%s: the store is shown, changes go to a tmpfs and "
+						   "are lost at shutdown", flavor.kind == FLAVOR_DRACUT
+						   ? "rd.live.overlay.readonly" : "persistence-read-only");
 			}
 		} else if (ret == 0) {
 			ret = overlay_mount_root(opts->root, lowerdir, st.upper, st.work,
@@ -395,6 +505,19 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		if (ret < 0)
 			goto out;
 	}
+	if (st.store_mounted && custom_mounts_any(&st.conf) &&
+	    mount_custom(opts, &st, &flavor, kvlist_get(&medium, "VTOY_LOWERDIR")) <= 0 &&
+	    st.custom_only) {
+		log_warn("persistence is NOT active: no directory of persistence.conf could be "
+			 "set up, so this session's changes will be lost (see %s/log)", opts->run_dir);
+		report(&st, "VTOY_FALLBACK_REASON", "no custom mount could be set up");
+		mode = "fallback-tmpfs";
+	}
+	if (wanted && !strcmp(flavor.name, "casper"))
+		casper_home(opts, &st, &flavor, &medium);
+	if (st.store_mounted)
+		iso_change_check(st.opened.mount, kvlist_get(&medium, "VTOY_LOWERDIR"),
+				 flavor.read_only, &st.report);
 	report(&st, "VTOY_PERSISTENCE", mode);
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);
@@ -407,6 +530,7 @@ out:
 	kvlist_free(&cmdline);
 	kvlist_free(&medium);
 	kvlist_free(&st.report);
+	pconf_free(&st.conf);
 	*err = ret;
 	return step;
 }

@@ -59,9 +59,27 @@ int persist_status(const char *run_dir, int show_log)
 		       get(&persist, "VTOY_STORE_SOURCE"), get(&persist, "VTOY_STORE_KIND"),
 		       get(&persist, "VTOY_STORE_LABEL"), get(&persist, "VTOY_STORE_LAYOUT"),
 		       get(&persist, "VTOY_STORE_FSCK"));
+	for (const struct kv *kv = NULL; (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT", kv));)
+		printf("custom mount: %s\n", kv->value ? kv->value : "-");
+	for (const struct kv *kv = NULL;
+	     (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
+		printf("refused:      %s\n", kv->value ? kv->value : "-");
+	if (kvlist_get(&persist, "VTOY_HOME_SOURCE"))
+		printf("home:         %s (%s, label home-rw, e2fsck %s)%s%s\n",
+		       get(&persist, "VTOY_HOME_SOURCE"), get(&persist, "VTOY_HOME_KIND"),
+		       get(&persist, "VTOY_HOME_FSCK"),
+		       kvlist_get(&persist, "VTOY_HOME_MOUNT") ? " on /home" : ", NOT used: ",
+		       kvlist_get(&persist, "VTOY_HOME_MOUNT") ? ""
+							: get(&persist, "VTOY_HOME_FALLBACK_REASON"));
 	if (kvlist_get(&persist, "VTOY_FALLBACK_REASON"))
 		printf("fallback:     %s\n", get(&persist, "VTOY_FALLBACK_REASON"));
 	printf("upper:        %s\n", get(&persist, "VTOY_UPPERDIR"));
+	if (!strcmp(get(&persist, "VTOY_MEDIUM_CHANGED"), "yes"))
+		printf("WARNING:      the live image changed since this store was last used; the "
+		       "store's changes may not fit it\n"
+		       "              then: %s\n"
+		       "              now:  %s\n",
+		       get(&persist, "VTOY_MEDIUM_BEFORE"), get(&persist, "VTOY_MEDIUM_NOW"));
 
 	snprintf(path, sizeof(path), "%s/log", run_dir);
 	log = fopen(path, "re");

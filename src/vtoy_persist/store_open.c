@@ -137,8 +137,8 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		log_warn("e2fsck repaired errors on %s (exit %d); details in %s", s->source,
 			 out->fsck_status, fsck_log);
 	if (out->fsck == FSCK_FAILED) {
-		log_err("e2fsck could not make %s consistent (exit %d): it is left unmounted; "
-			"run e2fsck on it by hand (details in %s)",
+		log_err("e2fsck could not make %s consistent (exit %d): it is not mounted "
+			"read-write; run e2fsck on it by hand (details in %s)",
 			s->source, out->fsck_status, fsck_log);
 		fail_cleanup(s, read_only, hold_fd);
 		return -EUCLEAN;

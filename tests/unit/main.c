@@ -20,6 +20,10 @@ int main(void)
 		devspec_tests,
 		root_layout_tests,
 		flavor_tests,
+		fs_tree_tests,
+		custom_mounts_tests,
+		persistence_remove_tests,
+		iso_change_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

@@ -2,7 +2,8 @@
 # Debian live-boot / Kali persistence: a second USB stick with an ext4
 # partition labelled "persistence" whose persistence.conf says "/ union".
 # Boot 1 (boot=live persistence) writes a marker; it lands in rw/ of that
-# partition; boot 2 finds it.
+# partition; boot 2 finds it; boot 3 (persistence-remove) starts from an
+# emptied store that still has its persistence.conf.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=union-$$-$RANDOM
@@ -27,4 +28,17 @@ echo "boot 2: expect $token"
 qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" boot=live "$iso" persistence "vtoy.test=expect:$token" ||
 	fail "boot 2: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
+
+echo "boot 3: persistence-remove, expect no marker"
+log=$SCENARIO_DIR/boot3.log
+qemu_boot "$log" "$STICK" "$INITRD" boot=live "$iso" persistence persistence-remove vtoy.test=expect-none ||
+	fail "boot 3: qemu exited with $?"
+expect_line "$log" "vtoy-persist: WARNING: persistence-remove: deleting everything on /dev/sdb1 except persistence.conf"
+# rw/, work/ and .vtoy-medium go; persistence.conf and lost+found stay
+expect_line "$log" "vtoy-persist: persistence-remove: 3 entries removed from /dev/sdb1"
+expect_line "$log" "VTOYTEST: status: persistence:  store (requested: live-boot)"
+expect_line "$log" "VTOYTEST: RESULT none"
+expect_equal "marker gone from the partition" \
+	"$(part1_cat "$SCENARIO_DIR/kali-persist.img" /rw/root/vtoy-marker.txt; echo "[end]")" "[end]"
+expect_equal "persistence.conf kept" "$(part1_cat "$SCENARIO_DIR/kali-persist.img" /persistence.conf)" "/ union"
 scenario_finish

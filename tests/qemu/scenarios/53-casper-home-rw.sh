@@ -1,0 +1,61 @@
+#!/bin/bash
+# casper's home-rw: with "persistent", a store labelled home-rw is mounted
+# on /home, beside the root store (casper-rw.dat on the stick). Boots 1
+# and 2: a home-rw partition on a second disk (write, then read back).
+# Boot 3: a home-rw image file next to casper-rw.dat on the stick's exFAT
+# partition, both image files used read-write at once.
+. "$(dirname "$0")/../scenario-env.sh"
+
+token=home-$$-$RANDOM
+iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
+mkdir -p "$SCENARIO_DIR/home"
+echo "already here" > "$SCENARIO_DIR/home/old.txt"
+make_ext4_disk "$SCENARIO_DIR/home.img" 32 home-rw "$SCENARIO_DIR/home"
+read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/home.img" home)"
+
+log=$SCENARIO_DIR/boot1.log
+echo "boot 1: write $token"
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token" ||
+	fail "boot 1: qemu exited with $?"
+expect_line "$log" "vtoy-persist: using store /run/vtoy/host/casper-rw.dat (ext4, label casper-rw)"
+expect_line "$log" "vtoy-persist: casper: looking for a home-rw store for /home"
+expect_line "$log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label home-rw)"
+expect_line "$log" "vtoy-persist: e2fsck: home-rw: clean"
+expect_line "$log" "vtoy-persist: /home is on /dev/sdb1"
+expect_line "$log" "VTOYTEST: status: home:         /dev/sdb1 (partition, label home-rw, e2fsck clean) on /home"
+expect_line "$log" "VTOYTEST: mount: /dev/sdb1 /home ext4 rw"
+expect_line "$log" "VTOYTEST: RESULT wrote $token to /home and /root"
+expect_equal "vtoy-home.txt at the root of the home-rw partition" \
+	"$(part1_cat "$SCENARIO_DIR/home.img" /vtoy-home.txt)" "$token"
+expect_equal "old.txt still there" "$(part1_cat "$SCENARIO_DIR/home.img" /old.txt)" "already here"
+expect_equal "root marker in casper-rw.dat" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token"
+expect_equal "nothing of /home in casper-rw.dat" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/home/vtoy-home.txt; echo "[end]")" "[end]"
+
+log=$SCENARIO_DIR/boot2.log
+echo "boot 2: expect $token"
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-expect:$token" ||
+	fail "boot 2: qemu exited with $?"
+expect_line "$log" "VTOYTEST: RESULT found $token in /home and /root"
+
+log=$SCENARIO_DIR/boot3.log
+token3=file-$token
+echo "boot 3: a home-rw file on the stick, write $token3"
+mkdir -p "$SCENARIO_DIR/homefs"
+echo "in the file" > "$SCENARIO_DIR/homefs/old.txt"
+mke2fs -q -F -t ext4 -L home-rw -d "$SCENARIO_DIR/homefs" "$SCENARIO_DIR/home-rw" 16M
+stick_mount_data "$STICK" "$SCENARIO_DIR/data" rw
+cp "$SCENARIO_DIR/home-rw" "$SCENARIO_DIR/data/home-rw"
+cleanup_mounts
+QEMU_EXTRA=()
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token3" ||
+	fail "boot 3: qemu exited with $?"
+expect_line "$log" "vtoy-persist: candidate: image file /home-rw on /dev/sda1 (ext4, label home-rw)"
+expect_line "$log" "VTOYTEST: status: home:         /run/vtoy/host/home-rw (file, label home-rw, e2fsck clean) on /home"
+expect_line "$log" "VTOYTEST: RESULT wrote $token3 to /home and /root"
+expect_equal "vtoy-home.txt in the home-rw file" "$(store_cat "$STICK" home-rw /vtoy-home.txt)" "$token3"
+expect_equal "old.txt in the home-rw file" "$(store_cat "$STICK" home-rw /old.txt)" "in the file"
+expect_equal "root marker in casper-rw.dat" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token3"
+scenario_finish

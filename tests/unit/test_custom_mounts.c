@@ -1,0 +1,112 @@
+/* Custom mounts without mounting anything: link entries and refusals. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "custom_mounts.h"
+#include "fs_tree.h"
+#include "unit.h"
+
+static void rm_tree(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0) {
+		tree_empty(fd, NULL);
+		close(fd);
+	}
+	rmdir(dir);
+}
+
+static void mkfile(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static int count_key(const struct kvlist *kv, const char *key)
+{
+	int n = 0;
+
+	for (const struct kv *k = NULL; (k = kvlist_next(kv, key, k));)
+		n++;
+	return n;
+}
+
+static void links_and_refusals(void)
+{
+	static const char conf_text[] =
+		"/etc/vtoy-link link\n"
+		"/opt/new link,source=new-src\n"
+		"/ bind,source=whole\n"
+		"/srv/a:b union\n"
+		"/blocked/x bind,source=b\n";
+	char top[] = "/tmp/vtoy-unit-cm-XXXXXX", root[128], store[128], path[256], target[256];
+	struct custom_mounts_ctx ctx;
+	struct kvlist report = { 0 };
+	struct pconf conf;
+	struct stat st;
+	ssize_t n;
+
+	CHECK(mkdtemp(top));
+	snprintf(root, sizeof(root), "%s/root", top);
+	snprintf(store, sizeof(store), "%s/store", top);
+	CHECK_INT(mkdir(root, 0755), 0);
+	CHECK_INT(mkdir(store, 0755), 0);
+	snprintf(path, sizeof(path), "%s/opt", root);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/opt/new", root);
+	CHECK_INT(mkdir(path, 0750), 0);
+	CHECK_INT(chmod(path, 0750), 0);
+	snprintf(path, sizeof(path), "%s/blocked", root);
+	mkfile(path, "a file where a directory is wanted\n");
+	snprintf(path, sizeof(path), "%s/etc", store);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/etc/vtoy-link", store);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/etc/vtoy-link/settings", store);
+	mkfile(path, "kept\n");
+
+	CHECK_INT(pconf_parse(conf_text, sizeof(conf_text) - 1, "test.conf", &conf), 0);
+	CHECK_INT(conf.count, 5);
+	ctx = (struct custom_mounts_ctx){
+		.store_mount = store,
+		.conf_name = "test.conf",
+		.root = root,
+		.lowerdir = "/nonexistent",
+		.run_dir = top,
+	};
+	CHECK_INT(custom_mounts_activate(&conf, &ctx, &report), 2);
+	pconf_free(&conf);
+
+	snprintf(path, sizeof(path), "%s/etc/vtoy-link/settings", root);
+	n = readlink(path, target, sizeof(target) - 1);
+	CHECK(n > 0);
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "%s/etc/vtoy-link/settings", store);
+	CHECK_STR(target, path);
+	/* a missing link source is created with DIR's mode */
+	snprintf(path, sizeof(path), "%s/new-src", store);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 07777, 0750);
+	CHECK_INT(count_key(&report, "VTOY_CUSTOM_MOUNT"), 2);
+	CHECK_INT(count_key(&report, "VTOY_CUSTOM_MOUNT_REFUSED"), 3);
+	CHECK_STR(report.items[0].value, "/: only '/ union' may cover the whole root");
+	/* nothing was deleted to make way */
+	snprintf(path, sizeof(path), "%s/blocked", root);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK(S_ISREG(st.st_mode));
+	kvlist_free(&report);
+	rm_tree(top);
+}
+
+const struct unit_test custom_mounts_tests[] = {
+	UNIT_TEST(links_and_refusals),
+	{ NULL, NULL },
+};
