@@ -17,7 +17,7 @@ log=$SCENARIO_DIR/boot1.log
 echo "boot 1: write $token"
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token" ||
 	fail "boot 1: qemu exited with $?"
-expect_line "$log" "vtoy-persist: using store /run/vtoy/host/casper-rw.dat (ext4, label casper-rw)"
+expect_line "$log" "vtoy-persist: using store /run/vtoy/data/casper-rw.dat (ext4, label casper-rw)"
 expect_line "$log" "vtoy-persist: casper: looking for a home-rw store for /home"
 expect_line "$log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label home-rw)"
 expect_line "$log" "vtoy-persist: e2fsck: home-rw: clean"
@@ -52,7 +52,7 @@ QEMU_EXTRA=()
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token3" ||
 	fail "boot 3: qemu exited with $?"
 expect_line "$log" "vtoy-persist: candidate: image file /home-rw on /dev/sda1 (ext4, label home-rw)"
-expect_line "$log" "VTOYTEST: status: home:         /run/vtoy/host/home-rw (file, label home-rw, e2fsck clean) on /home"
+expect_line "$log" "VTOYTEST: status: home:         /run/vtoy/data/home-rw (file, label home-rw, e2fsck clean) on /home"
 expect_line "$log" "VTOYTEST: RESULT wrote $token3 to /home and /root"
 expect_equal "vtoy-home.txt in the home-rw file" "$(store_cat "$STICK" home-rw /vtoy-home.txt)" "$token3"
 expect_equal "old.txt in the home-rw file" "$(store_cat "$STICK" home-rw /old.txt)" "in the file"

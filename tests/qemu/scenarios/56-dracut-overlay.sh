@@ -81,9 +81,9 @@ cp "$SCENARIO_DIR/overlay-file.img" "$SCENARIO_DIR/data$ovl"
 cleanup_mounts
 qemu_boot "$SCENARIO_DIR/boot6.log" "$STICK" "$INITRD" "$iso" rd.live.overlay=LABEL=Ventoy rd.live.overlay.overlayfs "vtoy.test=write:file-$token" ||
 	fail "boot 6: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot6.log" "vtoy-persist: using store /run/vtoy/host$ovl (ext4, label )"
+expect_line "$SCENARIO_DIR/boot6.log" "vtoy-persist: using store /run/vtoy/data$ovl (ext4, label )"
 expect_line "$SCENARIO_DIR/boot6.log" "upperdir=/run/vtoy/store/overlayfs,workdir=/run/vtoy/store/ovlwork,"
-expect_line "$SCENARIO_DIR/boot6.log" "VTOYTEST: status: store:        /run/vtoy/host$ovl (file, label -, layout dracut, e2fsck clean)"
+expect_line "$SCENARIO_DIR/boot6.log" "VTOYTEST: status: store:        /run/vtoy/data$ovl (file, label -, layout dracut, e2fsck clean)"
 expect_line "$SCENARIO_DIR/boot6.log" "VTOYTEST: RESULT wrote file-$token"
 expect_equal "marker in the overlay image file after boot 6" \
 	"$(store_cat "$STICK" "${ovl#/}" /overlayfs/root/vtoy-marker.txt)" "file-$token"
