@@ -1,7 +1,9 @@
 #include "devspec.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -125,10 +127,16 @@ static bool same(const char *want, const char *have, bool ignore_case)
 bool devspec_matches(const struct devspec *spec, const struct blkdev *dev)
 {
 	switch (spec->kind) {
-	case DEVSPEC_PATH:
-		return strcmp(spec->value, dev->node) == 0 ||
-		       (strncmp(spec->value, "/dev/", 5) == 0 && dev->name[0] &&
-			strcmp(spec->value + 5, dev->name) == 0);
+	case DEVSPEC_PATH: {
+		char real[PATH_MAX];
+
+		if (strcmp(spec->value, dev->node) == 0 ||
+		    (strncmp(spec->value, "/dev/", 5) == 0 && dev->name[0] &&
+		     strcmp(spec->value + 5, dev->name) == 0))
+			return true;
+		/* /dev/disk/by-id/... and the like, where udev made them */
+		return realpath(spec->value, real) && strcmp(real, dev->node) == 0;
+	}
 	case DEVSPEC_LABEL:
 		return same(spec->value, dev->label, false);
 	case DEVSPEC_UUID:

@@ -576,35 +576,38 @@ static int take_entry(const struct vjson_value *e, struct ventoy_persistence_cho
 	return 0;
 }
 
-/* The first matching entry wins. (Ventoy's GRUB code puts each entry at the
- * head of its list and searches from there, so in Ventoy the last one does.) */
 /* Ventoy's GRUB side prepends each entry it parses to its list, so of two
  * entries matching one ISO the last in the file is used: so here. */
 static int find_entry(const struct vjson_value *list, const char *iso_path,
 		      struct ventoy_persistence_choice *c)
 {
 	const struct vjson_value **matches, *e;
-	size_t i = 0, n = 0;
+	size_t *index, i = 0, n = 0;
 	bool refused = false;
 	char a[96], b[96];
 	int ret = 0;
 
 	matches = calloc(list->count ? list->count : 1, sizeof(*matches));
-	if (!matches)
+	index = calloc(list->count ? list->count : 1, sizeof(*index));
+	if (!matches || !index) {
+		free(matches);
+		free(index);
 		return -ENOMEM;
-	for (e = vjson_first(list); e; e = vjson_next(list, e)) {
+	}
+	for (e = vjson_first(list); e; e = vjson_next(list, e), i++) {
 		const struct vjson_value *image = vjson_get(e, "image");
 
 		if (image && image->type == VJSON_STRING && image->str[0] == '/' &&
-		    image_matches(image, iso_path))
+		    image_matches(image, iso_path)) {
+			index[n] = i;
 			matches[n++] = e;
+		}
 	}
 	while (n-- > 0) {
 		const struct vjson_value *image = vjson_get(matches[n], "image");
 		const char *problem = NULL;
 
-		for (i = 0, e = vjson_first(list); e != matches[n]; e = vjson_next(list, e))
-			i++;
+		i = index[n];
 		ret = take_entry(matches[n], c, &problem);
 		if (ret < 0)
 			break;
@@ -625,9 +628,11 @@ static int find_entry(const struct vjson_value *list, const char *iso_path,
 		else
 			ventoy_persistence_choose(c);
 		free(matches);
+		free(index);
 		return ret;
 	}
 	free(matches);
+	free(index);
 	if (ret == 0 && !refused)
 		say(c, "no persistence entry matches %s", printable(iso_path, b));
 	return ret;

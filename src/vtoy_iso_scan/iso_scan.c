@@ -56,6 +56,7 @@ struct scan {
 	int loop_fd;
 	bool medium_mounted;
 	bool released;               /* toram: the stick is let go */
+	bool in_ram;                 /* toram: RUN_DIR/ram holds the images */
 	bool anchored;
 	struct root_plan plan;
 	struct root_images images;
@@ -121,6 +122,9 @@ static int locate(struct scan *s)
 		s->from_ventoy = true;
 		ret = ventoy_locate(&s->ventoy, s->opts->run_dir, s->src.timeout_ms, &s->loc,
 				    s->medium_dev, sizeof(s->medium_dev));
+		if (ret == 0 && s->src.value)
+			log_notice("%s=%s ignored: Ventoy's hand-over names the ISO it booted",
+				   s->src.key, s->src.value);
 		if (ret == 0)
 			return 0;
 		s->from_ventoy = false;
@@ -184,6 +188,8 @@ static void release_medium(struct scan *s)
 	if (s->loc.data_mount[0] && strcmp(s->loc.data_mount, s->medium_mount) != 0 &&
 	    umount2(s->loc.data_mount, MNT_DETACH) < 0)
 		log_warn("toram: cannot unmount %s: %s", s->loc.data_mount, strerror(errno));
+	if (s->from_ventoy)
+		ventoy_locate_undo(s->medium_dev);
 	s->released = true;
 	log_notice("toram: the live medium is released; %s can be removed unless it also holds "
 		   "the persistence store", s->loc.disk[0] ? s->loc.disk : "the stick");
@@ -207,10 +213,13 @@ static int mount_images(struct scan *s)
 	if (s->src.to_ram) {
 		int ram_fd = to_ram_copy(dir_fd, &s->plan, s->opts->run_dir);
 
-		if (ram_fd >= 0)
+		if (ram_fd >= 0) {
 			images_fd = ram_fd;
-		else
-			log_warn("%s: the root images stay on the medium", s->src.to_ram_key);
+			s->in_ram = true;
+		} else {
+			log_warn("%s: the root images stay on the medium (%s)", s->src.to_ram_key,
+				 strerror(-ram_fd));
+		}
 	}
 	ret = root_images_mount(images_fd, &s->plan, s->opts->run_dir, &s->images);
 	if (images_fd != dir_fd)
@@ -251,13 +260,22 @@ static void undo(struct scan *s)
 		log_warn("cannot unmount %s: %s", LIVEBOOT_MEDIUM, strerror(errno));
 	if (s->images_mounted)
 		root_images_umount(&s->images, s->images.count);
+	if (s->in_ram) {
+		char ram[PATH_MAX];
+
+		snprintf(ram, sizeof(ram), "%s/ram", s->opts->run_dir);
+		if (umount2(ram, MNT_DETACH) < 0)
+			log_warn("cannot unmount %s: %s", ram, strerror(errno));
+	}
 	if (s->medium_mounted && umount2(s->medium_mount, MNT_DETACH) < 0)
 		log_warn("cannot unmount %s: %s", s->medium_mount, strerror(errno));
 	if (s->loc.iso_fd >= 0) {
 		close(s->loc.iso_fd);
 		s->loc.iso_fd = -1;
 	}
-	if (s->loc.data_mount[0] && !s->released && umount2(s->loc.data_mount, MNT_DETACH) < 0)
+	if (s->loc.data_mount[0] && !s->released &&
+	    strcmp(s->loc.data_mount, s->medium_mount) != 0 &&
+	    umount2(s->loc.data_mount, MNT_DETACH) < 0)
 		log_warn("cannot unmount %s: %s", s->loc.data_mount, strerror(errno));
 	if (s->from_ventoy)
 		ventoy_locate_undo(s->medium_dev);
@@ -320,7 +338,9 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 		if (ret < 0)
 			goto out;
 	} else {
-		s.medium_mounted = true; /* medium_locate mounted the device itself */
+		/* medium_locate mounted the device itself (where it could) */
+		snprintf(s.medium_mount, sizeof(s.medium_mount), "%s", s.loc.data_mount);
+		s.medium_mounted = true;
 	}
 
 	step = ISO_SCAN_ROOT_IMAGES;

@@ -124,7 +124,8 @@ static int look_inside(const char *probe, const struct blkdev *dev, struct locat
 	if (root_fd < 0)
 		return -errno;
 	if (!src->iso_path) {
-		ret = root_layout_plan(root_fd, c->layout, true, &plan);
+		/* A scan asks many devices: only a named one says what is wrong. */
+		ret = root_layout_plan(root_fd, c->layout, src->where == MEDIUM_ANY_DEVICE, &plan);
 		close(root_fd);
 		if (ret < 0) {
 			log_info("%s: no live system on it (no casper/, live/, LiveOS/ or arch/ "

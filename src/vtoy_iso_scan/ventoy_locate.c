@@ -195,7 +195,10 @@ int ventoy_locate(const struct ventoy_handover *h, const char *run_dir, long tim
 		   h->origin, h->param.image_path, h->param.part_num,
 		   ventoy_fs_name(h->param.fs_type) ? ventoy_fs_name(h->param.fs_type) : "?",
 		   (unsigned long long)(h->param.disk_size >> 20));
-	if (dm_lookup(VENTOY_DM_NAME, &devno) == 0) {
+	/* Ventoy's hook leaves its node; asking device-mapper only then keeps
+	 * boots without dm_mod quiet. */
+	if (access("/dev/mapper/" VENTOY_DM_NAME, F_OK) == 0 &&
+	    dm_lookup(VENTOY_DM_NAME, &devno) == 0) {
 		snprintf(block_dev, len, "/dev/mapper/" VENTOY_DM_NAME);
 		log_notice("/dev/mapper/%s exists already (Ventoy's own hook ran): using it",
 			   VENTOY_DM_NAME);

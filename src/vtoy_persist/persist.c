@@ -180,8 +180,12 @@ static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medi
 	bool from_menu;
 	int ret;
 
-	if (!source || strcmp(source, "ventoy") != 0 || !q.iso_path || !q.disk)
+	if (!source || strcmp(source, "ventoy") != 0 || !q.iso_path || !q.disk || !*q.disk)
 		return 0;
+	if (kvlist_has(cmdline, "nopersistence") || kvlist_has(cmdline, "nopersistent")) {
+		log_info("Ventoy's persistence is not looked at: nopersistence/nopersistent given");
+		return 0;
+	}
 	if (*wanted && f->kind != FLAVOR_CASPER && f->kind != FLAVOR_LIVEBOOT)
 		return 0;
 	ret = ventoy_store_find(&q, s, &from_menu);
@@ -317,12 +321,6 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 		store_release_others(&stores, -1, q.host_mount);
 		return ret;
 	}
-	if (f->remove && read_only)
-		log_warn("persistence-remove ignored: %s is used read-only", s->source);
-	else if (f->remove && persistence_remove(opened.mount, s->source) < 0)
-		report(st, "VTOY_STORE_REMOVE", "failed");
-	else if (f->remove)
-		report(st, "VTOY_STORE_REMOVE", "done");
 	if (!strcmp(f->name, "casper"))
 		ret = layout_casper(opened.mount, !read_only, st->upper, st->work,
 				    sizeof(st->upper));
@@ -331,6 +329,20 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 				      sizeof(st->upper), &st->conf);
 	if (ret == -ENODATA)
 		ret = liveboot_custom_only(st);
+	/* Only a volume that is used gets emptied (live-boot removes from the
+	 * volumes it activated); its layout is then made again. */
+	if (ret == 0 && f->remove && read_only) {
+		log_warn("persistence-remove ignored: %s is used read-only", s->source);
+	} else if (ret == 0 && f->remove) {
+		report(st, "VTOY_STORE_REMOVE",
+		       persistence_remove(opened.mount, s->source) < 0 ? "failed" : "done");
+		pconf_free(&st->conf);
+		st->custom_only = false;
+		ret = layout_liveboot(opened.mount, s->source, true, st->upper, st->work,
+				      sizeof(st->upper), &st->conf);
+		if (ret == -ENODATA)
+			ret = liveboot_custom_only(st);
+	}
 	if (ret < 0) {
 		store_close(s, &opened);
 		store_release_others(&stores, -1, q.host_mount);
@@ -445,6 +457,11 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	report(&st, "VTOY_PERSISTENCE_REQUESTED",
 	       !wanted ? "no" : ventoy == 1 && !kvlist_has(&cmdline, "persistent") &&
 				!kvlist_has(&cmdline, "persistence") ? "ventoy" : flavor.name);
+	if (!wanted && ventoy < 0 && ventoy != -ENODATA) {
+		log_warn("persistence is NOT active: the file picked in Ventoy's menu cannot be "
+			 "used (see above); this session's changes will be lost");
+		report(&st, "VTOY_FALLBACK_REASON", strerror(-ventoy));
+	}
 	if (wanted) {
 		if (ventoy < 0)
 			ret = ventoy; /* Ventoy named a store that cannot be used, or none */
@@ -512,16 +529,20 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 			 "set up, so this session's changes will be lost (see %s/log)", opts->run_dir);
 		report(&st, "VTOY_FALLBACK_REASON", "no custom mount could be set up");
 		mode = "fallback-tmpfs";
+		store_close(&st.store, &st.opened);
+		st.store_mounted = false;
 	}
 	if (wanted && !strcmp(flavor.name, "casper"))
 		casper_home(opts, &st, &flavor, &medium);
-	if (st.store_mounted)
+	if (st.store_mounted && (flavor.kind == FLAVOR_CASPER || flavor.kind == FLAVOR_LIVEBOOT))
 		iso_change_check(st.opened.mount, kvlist_get(&medium, "VTOY_LOWERDIR"),
 				 flavor.read_only, &st.report);
 	report(&st, "VTOY_PERSISTENCE", mode);
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);
 	report(&st, "VTOY_ROOT", opts->root);
+	if (ventoy == 1 && !st.store_mounted)
+		ventoy_store_release(&ventoy_store);
 	anchor_cdrom(opts->root, &cmdline, &medium);
 	step = write_report(opts, &st, &ret);
 	if (step == PERSIST_OK)

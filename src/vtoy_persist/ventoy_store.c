@@ -118,6 +118,11 @@ static int backend_is_mapped(const struct ventoy_store_query *q, const struct ve
 	return ok;
 }
 
+static bool is_ext(const char *fstype)
+{
+	return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
+}
+
 static int file_store(const struct ventoy_store_query *q, const char *backend, struct store *s)
 {
 	struct blkdev probe;
@@ -139,6 +144,11 @@ static int file_store(const struct ventoy_store_query *q, const char *backend, s
 	memset(&probe, 0, sizeof(probe));
 	if (blkdev_probe(s->source, &probe) < 0 || !probe.fstype[0]) {
 		log_warn("Ventoy's persistence file %s holds no filesystem", backend);
+		return -EINVAL;
+	}
+	if (!is_ext(probe.fstype)) {
+		log_warn("Ventoy's persistence file %s holds %s; vtoy-persist uses ext2/3/4 stores "
+			 "(checked with e2fsck)", backend, probe.fstype);
 		return -EINVAL;
 	}
 	snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
@@ -181,11 +191,21 @@ static int mapped_store(const struct ventoy_store_query *q, const struct ventoy_
 	snprintf(s->disk, sizeof(s->disk), "%s", q->disk);
 	s->on_medium_disk = true;
 	memset(&probe, 0, sizeof(probe));
-	if (blkdev_probe(s->device, &probe) == 0) {
-		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
-		snprintf(s->label, sizeof(s->label), "%s", probe.label);
+	if (blkdev_probe(s->device, &probe) < 0 || !is_ext(probe.fstype)) {
+		log_warn("Ventoy's persistence file holds %s; vtoy-persist uses ext2/3/4 stores "
+			 "(checked with e2fsck)", probe.fstype[0] ? probe.fstype : "no filesystem");
+		dm_remove(VENTOY_PERSIST_DM_NAME);
+		return -EINVAL;
 	}
+	snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
+	snprintf(s->label, sizeof(s->label), "%s", probe.label);
 	return 1;
+}
+
+void ventoy_store_release(const struct store *s)
+{
+	if (!s->is_file && !strcmp(s->device, DM_MAPPER_DIR "/" VENTOY_PERSIST_DM_NAME))
+		dm_remove(VENTOY_PERSIST_DM_NAME);
 }
 
 int ventoy_store_find(const struct ventoy_store_query *q, struct store *s, bool *from_menu)

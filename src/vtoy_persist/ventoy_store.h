@@ -29,4 +29,8 @@ struct ventoy_store_query {
  * persistence on without a command-line option. */
 int ventoy_store_find(const struct ventoy_store_query *q, struct store *s, bool *from_menu);
 
+/* Removes the device-mapper device ventoy_store_find made for s, if any:
+ * for a store that ended up unused. */
+void ventoy_store_release(const struct store *s);
+
 #endif
