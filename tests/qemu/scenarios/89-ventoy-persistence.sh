@@ -6,7 +6,7 @@
 # initramfs without exFAT cannot mount the data partition: the ISO and the
 # store are both mapped through device-mapper, the store read-write. Boot 4:
 # ventoy.json names two files for the Debian ISO and no autosel: none is
-# picked, and that is said.
+# picked, and that is said. Boot 5: nopersistent wins over Ventoy's menu.
 . "$(dirname "$0")/../scenario-env.sh"
 top=$(cd "$here/../.." && pwd)
 
@@ -55,4 +55,13 @@ log=$SCENARIO_DIR/boot4.log
 expect_line "$log" "vtoy-persist: WARNING: Ventoy's persistence plugin names 2 file(s) for /ISO images/debian-test.iso but chooses none"
 expect_line "$log" "VTOYTEST: status: persistence:  fallback-tmpfs"
 expect_line "$log" "VTOYTEST: RESULT none"
+
+echo "boot 5: the menu's file, but nopersistent on the command line"
+qemu_boot "$SCENARIO_DIR/boot5.log" "$STICK" "$SCENARIO_DIR/initrd.img" boot=casper nopersistent \
+	vtoy.test=expect-none || fail "boot 5: qemu exited with $?"
+log=$SCENARIO_DIR/boot5.log
+expect_line "$log" "vtoy-persist: Ventoy's persistence is not looked at: nopersistence/nopersistent given"
+expect_line "$log" "VTOYTEST: RESULT none"
+expect_equal "the store untouched by boot 5" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token2"
 scenario_finish
