@@ -22,6 +22,7 @@
 #include "root_layout.h"
 #include "safepath.h"
 #include "to_ram.h"
+#include "uevent.h"
 #include "ventoy_handover.h"
 #include "ventoy_locate.h"
 
@@ -111,6 +112,7 @@ out:
  * never shows up, the command line decides. 0 or -errno. */
 static int locate(struct scan *s)
 {
+	long long start = monotonic_ms();
 	struct ventoy_sources sources;
 	int ret;
 
@@ -133,8 +135,12 @@ static int locate(struct scan *s)
 				"no medium");
 			return ret;
 		}
-		log_warn("Ventoy's hand-over could not be followed: trying %s=%s instead",
-			 s->src.key, s->src.value);
+		/* One deadline for the whole search, not one per source. */
+		s->src.timeout_ms -= monotonic_ms() - start;
+		if (s->src.timeout_ms < 0)
+			s->src.timeout_ms = 0;
+		log_warn("Ventoy's hand-over could not be followed: trying %s=%s instead, for the "
+			 "%ld s left", s->src.key, s->src.value, s->src.timeout_ms / 1000);
 	} else if (ret != -ENOENT) {
 		log_warn("Ventoy's hand-over data was refused (see above): the command line "
 			 "decides instead");

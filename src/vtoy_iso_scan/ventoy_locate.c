@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mnt.h"
 #include "safepath.h"
+#include "ventoy_dm.h"
 #include "ventoy_param.h"
 
 #define SYS_BLOCK "/sys/block"
@@ -43,8 +44,6 @@ static const struct blkdev *find_dev(const struct blkdev_list *list, const char 
 static int map_image(struct ventoy_ctx *c, const struct blkdev *disk)
 {
 	const struct ventoy_handover *h = c->h;
-	struct ventoy_linear *lin;
-	struct dm_linear *segs;
 	int ret;
 
 	if (h->image_map_count == 0) {
@@ -52,19 +51,8 @@ static int map_image(struct ventoy_ctx *c, const struct blkdev *disk)
 			"either");
 		return -ENOENT;
 	}
-	lin = calloc(h->image_map_count, sizeof(*lin));
-	segs = calloc(h->image_map_count, sizeof(*segs));
-	ret = lin && segs ? ventoy_chunks_to_linear(h->image_map, h->image_map_count, lin)
-			  : -ENOMEM;
-	for (size_t i = 0; ret == 0 && i < h->image_map_count; i++)
-		segs[i] = (struct dm_linear){ .start = lin[i].logical_start,
-					      .length = lin[i].length,
-					      .offset = lin[i].disk_offset };
-	if (ret == 0)
-		ret = dm_linear_create(VENTOY_DM_NAME, disk->devno, segs, h->image_map_count, true,
-				       c->block_dev, c->block_dev_len);
-	free(lin);
-	free(segs);
+	ret = ventoy_map_create(VENTOY_DM_NAME, disk->devno, h->image_map, h->image_map_count, true,
+				c->block_dev, c->block_dev_len);
 	if (ret < 0) {
 		log_err("cannot map the image through device-mapper: %s", strerror(-ret));
 		return ret;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "devspec.h"
-#include "dir_empty.h"
+#include "fs_tree.h"
 #include "log.h"
 #include "mnt.h"
 #include "safepath.h"

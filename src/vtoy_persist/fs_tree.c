@@ -418,7 +418,9 @@ int tree_link(int src_fd, const char *src_path, int dst_fd, struct tree_link_sta
 	return link_dir(src_fd, src_path, dst_fd, stats, 0);
 }
 
-static int empty_dir(int fd, dev_t dev, bool (*keep)(const char *name), int depth)
+/* Returns the top-level entries removed (or the last -errno); *all counts
+ * the entries removed at every depth. */
+static int empty_dir(int fd, dev_t dev, bool (*keep)(const char *name), int depth, size_t *all)
 {
 	int removed = 0, ret = 0, list_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
@@ -452,17 +454,19 @@ static int empty_dir(int fd, dev_t dev, bool (*keep)(const char *name), int dept
 				ret = -errno;
 				continue;
 			}
-			r = empty_dir(child, dev, NULL, depth + 1);
+			r = empty_dir(child, dev, NULL, depth + 1, all);
 			close(child);
 			if (r >= 0 && unlinkat(fd, de->d_name, AT_REMOVEDIR) < 0)
 				r = -errno;
 		} else if (unlinkat(fd, de->d_name, 0) < 0) {
 			r = -errno;
 		}
-		if (r < 0)
+		if (r < 0) {
 			ret = r;
-		else
+		} else {
 			removed++;
+			(*all)++;
+		}
 	}
 	closedir(dir);
 	return ret < 0 ? ret : removed;
@@ -470,9 +474,24 @@ static int empty_dir(int fd, dev_t dev, bool (*keep)(const char *name), int dept
 
 int tree_empty(int dir_fd, bool (*keep)(const char *name))
 {
+	size_t all = 0;
 	struct stat st;
 
 	if (fstat(dir_fd, &st) < 0)
 		return -errno;
-	return empty_dir(dir_fd, st.st_dev, keep, 0);
+	return empty_dir(dir_fd, st.st_dev, keep, 0, &all);
+}
+
+int dir_empty(int root_fd, const char *rel, size_t *removed)
+{
+	struct stat st;
+	int fd, ret;
+
+	*removed = 0;
+	fd = safepath_open(root_fd, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	ret = fstat(fd, &st) < 0 ? -errno : empty_dir(fd, st.st_dev, NULL, 0, removed);
+	close(fd);
+	return ret < 0 ? ret : 0;
 }

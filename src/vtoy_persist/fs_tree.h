@@ -45,4 +45,11 @@ int tree_link(int src_fd, const char *src_path, int dst_fd, struct tree_link_sta
  * points. Returns the number of top-level entries removed or -errno. */
 int tree_empty(int dir_fd, bool (*keep)(const char *name));
 
+/* Deletes everything inside rel, a directory beneath root_fd reached
+ * without leaving it (safepath_open), keeping rel itself (dracut's
+ * rd.live.overlay.reset). *removed counts the entries deleted at every
+ * depth. Returns 0, -ENOENT when rel does not exist, or -errno (what could
+ * be deleted is). */
+int dir_empty(int root_fd, const char *rel, size_t *removed);
+
 #endif

@@ -196,6 +196,10 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 
 		snprintf(dir, sizeof(dir), "/%s%s%s", rel, *rel ? "/" : "", q->labels[i]);
 		fd = safepath_open(root_fd, dir, O_PATH | O_DIRECTORY);
+		if (fd < 0 && fd != -ENOENT)
+			log_info("%s: %s cannot be a directory store: %s", dev->node, dir,
+				 fd == -EXDEV ? "a symlink leads out of the partition"
+					      : strerror(-fd));
 		if (fd < 0)
 			continue;
 		close(fd);
@@ -215,8 +219,10 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 		s->is_dir = true;
 		snprintf(s->dir, sizeof(s->dir), "%s", dir);
 		if ((size_t)snprintf(s->source, sizeof(s->source), "%s:%s", dev->node, dir) >=
-		    sizeof(s->source))
+		    sizeof(s->source)) {
+			log_warn("%s: directory %s skipped: its path is too long", dev->node, dir);
 			continue;
+		}
 		snprintf(s->fstype, sizeof(s->fstype), "%s", dev->fstype);
 		snprintf(s->label, sizeof(s->label), "%s", q->labels[i]);
 		s->label_rank = i;
@@ -290,8 +296,11 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			 "files", dev->node, dev->label, dev->fstype);
 		return;
 	}
-	if (!(storage(q) & (STORE_STORAGE_FILE | STORE_STORAGE_DIRECTORY)))
+	if (!(storage(q) & (STORE_STORAGE_FILE | STORE_STORAGE_DIRECTORY))) {
+		log_info("%s: skipped, label '%s' is not a store label (persistence-storage= "
+			 "leaves out files and directories)", dev->node, dev->label);
 		return;
+	}
 	if (q->host_device && strcmp(q->host_device, dev->node) == 0) {
 		if (storage(q) & STORE_STORAGE_FILE)
 			scan_files(q, dev, q->host_mount, out);

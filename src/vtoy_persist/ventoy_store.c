@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mnt.h"
 #include "safepath.h"
+#include "ventoy_dm.h"
 #include "ventoy_handover.h"
 #include "ventoy_json.h"
 
@@ -160,25 +161,15 @@ static int file_store(const struct ventoy_store_query *q, const char *backend, s
 static int mapped_store(const struct ventoy_store_query *q, const struct ventoy_handover *h,
 			struct store *s)
 {
-	struct dm_linear *segs = calloc(h->persistent_map_count, sizeof(*segs));
-	struct ventoy_linear *lin = calloc(h->persistent_map_count, sizeof(*lin));
 	struct blkdev probe;
 	struct stat st;
-	int ret;
+	int ret = stat(q->disk, &st) < 0 ? -errno : 0;
 
-	ret = !segs || !lin ? -ENOMEM : stat(q->disk, &st) < 0 ? -errno : 0;
-	if (ret == 0)
-		ret = ventoy_chunks_to_linear(h->persistent_map, h->persistent_map_count, lin);
-	for (size_t i = 0; ret == 0 && i < h->persistent_map_count; i++)
-		segs[i] = (struct dm_linear){ .start = lin[i].logical_start, .length = lin[i].length,
-					      .offset = lin[i].disk_offset };
 	memset(s, 0, sizeof(*s));
 	if (ret == 0)
-		ret = dm_linear_create(VENTOY_PERSIST_DM_NAME, st.st_rdev, segs,
-				       h->persistent_map_count, q->read_only, s->device,
-				       sizeof(s->device));
-	free(segs);
-	free(lin);
+		ret = ventoy_map_create(VENTOY_PERSIST_DM_NAME, st.st_rdev, h->persistent_map,
+					h->persistent_map_count, q->read_only, s->device,
+					sizeof(s->device));
 	if (ret < 0) {
 		log_err("cannot map Ventoy's persistence file through device-mapper: %s",
 			strerror(-ret));

@@ -4,7 +4,7 @@
 #include "flavor.h"
 #include "flavor_archiso.h"
 #include "flavor_dracut.h"
-#include "dir_empty.h"
+#include "fs_tree.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
