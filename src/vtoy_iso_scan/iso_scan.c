@@ -90,6 +90,8 @@ static int write_report(const struct scan *s)
 	    (ret = add(&kv, "VTOY_MEDIUM_DISK", loc->disk)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_FSTYPE", loc->fstype)) < 0 ||
 	    (ret = add(&kv, "VTOY_MEDIUM_LABEL", loc->label)) < 0 ||
+	    (ret = add(&kv, "VTOY_MEDIUM_UUID", loc->uuid)) < 0 ||
+	    (ret = add(&kv, "VTOY_MEDIUM_WHOLE_DISK", loc->whole_disk ? "yes" : "no")) < 0 ||
 	    (ret = add(&kv, "VTOY_HOST_MOUNT", s->released ? "" : loc->data_mount)) < 0 ||
 	    (ret = add(&kv, "VTOY_ISO_LOOP", s->medium_dev)) < 0 ||
 	    (ret = add(&kv, "VTOY_ISO_LABEL", s->medium_fs.label)) < 0 ||

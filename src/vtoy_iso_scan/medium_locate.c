@@ -175,6 +175,8 @@ static void keep_mount(const char *probe, const struct blkdev *dev, struct locat
 	snprintf(loc->disk, sizeof(loc->disk), "/dev/%s", dev->disk);
 	snprintf(loc->fstype, sizeof(loc->fstype), "%s", dev->fstype);
 	snprintf(loc->label, sizeof(loc->label), "%s", dev->label);
+	snprintf(loc->uuid, sizeof(loc->uuid), "%s", dev->uuid);
+	loc->whole_disk = !dev->is_partition;
 	if (!c->src->iso_path)
 		log_notice("live medium: %s (%s%s%s) mounted at %s", dev->node, dev->fstype,
 			   dev->label[0] ? ", label " : "", dev->label, loc->data_mount);

@@ -16,6 +16,8 @@ struct medium_location {
 	char disk[BLKDEV_PATH_MAX];   /* /dev/sda */
 	char fstype[32];
 	char label[128];
+	char uuid[64];
+	bool whole_disk;           /* device is a disk, not a partition (a dd'd ISO, a CD) */
 	char data_mount[PATH_MAX]; /* where device stays mounted, read-only */
 	int iso_fd;                /* the ISO file beneath data_mount; -1 when device is the medium */
 };

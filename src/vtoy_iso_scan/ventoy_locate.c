@@ -157,6 +157,7 @@ static int check_disk(const struct blkdev_list *list, void *ctx)
 	snprintf(c->loc->device, sizeof(c->loc->device), "%s", part->node);
 	snprintf(c->loc->disk, sizeof(c->loc->disk), "%s", disk->node);
 	snprintf(c->loc->label, sizeof(c->loc->label), "%s", part->label);
+	snprintf(c->loc->uuid, sizeof(c->loc->uuid), "%s", part->uuid);
 	log_notice("Ventoy's disk is %s; the image %s is on %s", disk->node, p->image_path,
 		   part->node);
 	if (open_on_partition(c, part))

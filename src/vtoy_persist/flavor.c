@@ -143,6 +143,7 @@ int flavor_find_partition(const struct flavor_ctx *ctx, const char *what, flavor
 		snprintf(out->disk, sizeof(out->disk), "/dev/%s", best->disk);
 		snprintf(out->fstype, sizeof(out->fstype), "%s", best->fstype);
 		snprintf(out->label, sizeof(out->label), "%s", best->label);
+		snprintf(out->uuid, sizeof(out->uuid), "%s", best->uuid);
 		out->on_medium_disk = on_medium_disk(ctx, best);
 	}
 	blkdev_list_free(&list);
@@ -189,6 +190,8 @@ int flavor_open_store(const struct flavor_ctx *ctx, const struct store *store, b
 	report(ctx, "VTOY_STORE_SOURCE", store->source);
 	report(ctx, "VTOY_STORE_DEVICE", store->device);
 	report(ctx, "VTOY_STORE_LABEL", store->label);
+	report(ctx, "VTOY_STORE_UUID", store->uuid);
+	report(ctx, "VTOY_STORE_FSTYPE", store->fstype);
 	report(ctx, "VTOY_STORE_KIND", store->is_file ? "file" : "partition");
 	ret = store_open(store, ctx->run_dir, ctx->e2fsck, read_only, opened);
 	report(ctx, "VTOY_STORE_FSCK", fsck_result_name(opened->fsck));

@@ -235,6 +235,7 @@ static int open_on_host(const struct flavor_ctx *ctx, const struct dracut_overla
 	snprintf(out->store.host_mount, sizeof(out->store.host_mount), "%s", host);
 	snprintf(out->store.fstype, sizeof(out->store.fstype), "%s", image.fstype);
 	snprintf(out->store.label, sizeof(out->store.label), "%s", image.label);
+	snprintf(out->store.uuid, sizeof(out->store.uuid), "%s", image.uuid);
 	ret = flavor_open_store(ctx, &out->store, o->read_only, &out->opened);
 	if (ret < 0)
 		return ret;

@@ -13,7 +13,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: vtoy-persist [--root DIR] [--run-dir DIR] [--cmdline FILE] [--e2fsck PATH]\n"
-		"       vtoy-persist status [--log] [--run-dir DIR]\n"
+		"       vtoy-persist status [--json | --log] [--run-dir DIR]\n"
 		"\n"
 		"Finds the persistence store, checks it with e2fsck and mounts the root\n"
 		"overlay at DIR (default /root), over the images vtoy-iso-scan mounted.\n"
@@ -69,6 +69,8 @@ static void usage(FILE *out)
 		"  --run-dir DIR   reports and mounts (default " VTOY_RUN_DIR ")\n"
 		"  --cmdline FILE  read the command line from FILE (default /proc/cmdline)\n"
 		"  --e2fsck PATH   the e2fsck to run (default /sbin/e2fsck)\n"
+		"  --json          with status: one JSON document (what was decided, and what\n"
+		"                  is mounted now), for tools; see vtoy-persist(8)\n"
 		"  --log           with status: print the whole log\n"
 		"  -h, --help      show this help\n"
 		"  -V, --version   show the version\n");
@@ -82,6 +84,7 @@ int main(int argc, char **argv)
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "e2fsck", required_argument, NULL, 'e' },
 		{ "log", no_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -93,7 +96,8 @@ int main(int argc, char **argv)
 		.e2fsck = "/sbin/e2fsck",
 	};
 	enum persist_step step;
-	int c, err, show_log = 0;
+	struct status_opts status = { 0 };
+	int c, err;
 
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -101,15 +105,22 @@ int main(int argc, char **argv)
 		case 'r': opts.run_dir = optarg; break;
 		case 'c': opts.cmdline_path = optarg; break;
 		case 'e': opts.e2fsck = optarg; break;
-		case 'l': show_log = 1; break;
+		case 'l': status.show_log = true; break;
+		case 'j': status.json = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vtoy-persist " VTOY_VERSION "\n"); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind < argc && strcmp(argv[optind], "status") == 0 && optind + 1 == argc)
-		return persist_status(opts.run_dir, show_log);
-	if (optind != argc) {
+	if (optind < argc && strcmp(argv[optind], "status") == 0 && optind + 1 == argc) {
+		if (status.json && status.show_log) {
+			fprintf(stderr, "vtoy-persist: status takes --json or --log, not both\n");
+			return 2;
+		}
+		status.run_dir = opts.run_dir;
+		return persist_status(&status);
+	}
+	if (optind != argc || status.json || status.show_log) {
 		usage(stderr);
 		return 2;
 	}

@@ -4,6 +4,9 @@
 #ifndef VTOY_PERSIST_H
 #define VTOY_PERSIST_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 enum persist_step {
 	PERSIST_OK,
 	PERSIST_CMDLINE,
@@ -22,7 +25,16 @@ struct persist_opts {
 const char *persist_step_name(enum persist_step step);
 enum persist_step persist_run(const struct persist_opts *opts, int *err);
 
-/* Prints the report kept in run_dir (the status command). */
-int persist_status(const char *run_dir, int show_log);
+struct status_opts {
+	const char *run_dir;
+	const char *mountinfo; /* NULL: /proc/self/mountinfo (tests give a file) */
+	bool json;             /* one JSON document instead of text */
+	bool show_log;         /* text: the whole log, not only the decisions */
+	FILE *out;             /* NULL: stdout */
+};
+
+/* The status command: the reports kept in run_dir, checked against what
+ * is mounted now. Returns the exit status: 0, or 1 when there is no report. */
+int persist_status(const struct status_opts *opts);
 
 #endif

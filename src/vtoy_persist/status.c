@@ -1,97 +1,320 @@
+/* The status command: what the boot decided (medium.env, persist.env) next
+ * to what is true now (/proc/self/mountinfo), as text for people and as
+ * JSON for tools and tests. A report that no longer holds (a store that is
+ * gone, a data partition remounted read-write) is shown as it is now. */
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "kvlist.h"
+#include "mountinfo.h"
 #include "paths.h"
 #include "persist.h"
+
+/* A mount the reports name, as the kernel has it now. */
+struct mount_now {
+	const char *path; /* as reported; NULL when the report names none */
+	bool mounted;
+	bool read_only;
+	char source[PATH_MAX];
+};
+
+struct status {
+	struct kvlist medium, persist;
+	const char *mountinfo;
+	struct mount_now data, store, home;
+	bool root_is_overlay;
+	char root_upper[PATH_MAX]; /* the running root's upper layer, from the kernel */
+};
 
 static const char *get(const struct kvlist *kv, const char *key)
 {
 	const char *value = kvlist_get(kv, key);
 
-	return value && *value ? value : "-";
+	return value && *value ? value : NULL;
 }
 
-static bool has(const struct kvlist *kv, const char *key)
+static const char *dash(const char *value)
 {
-	const char *value = kvlist_get(kv, key);
-
-	return value && *value;
+	return value ? value : "-";
 }
 
-int persist_status(const char *run_dir, int show_log)
+static bool yes(const struct kvlist *kv, const char *key)
 {
-	struct kvlist medium = { 0 }, persist = { 0 };
-	char path[PATH_MAX], line[1200];
+	const char *value = get(kv, key);
+
+	return value && !strcmp(value, "yes");
+}
+
+static void look_up(const struct status *st, const char *path, struct mount_now *m)
+{
+	struct mount_entry e;
+
+	memset(m, 0, sizeof(*m));
+	m->path = path;
+	if (!path || mountinfo_find(st->mountinfo, path, &e) < 0)
+		return;
+	m->mounted = true;
+	m->read_only = e.read_only;
+	snprintf(m->source, sizeof(m->source), "%s", e.source);
+}
+
+/* The live system's root is "/"; before switch_root it is VTOY_ROOT. */
+static void look_up_root(struct status *st)
+{
+	const char *targets[] = { "/", get(&st->persist, "VTOY_ROOT") };
+	struct mount_entry e;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!targets[i] || mountinfo_find(st->mountinfo, targets[i], &e) < 0 ||
+		    strcmp(e.fstype, "overlay") != 0)
+			continue;
+		st->root_is_overlay = true;
+		if (mount_option(e.super_opts, "upperdir", st->root_upper, sizeof(st->root_upper)) < 0)
+			st->root_upper[0] = '\0';
+		return;
+	}
+}
+
+static int gather(struct status *st, const char *run_dir)
+{
+	char path[PATH_MAX];
 	int have_medium, have_persist;
-	FILE *log;
 
 	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_MEDIUM_ENV);
-	have_medium = kvfile_read(&medium, path) == 0;
+	have_medium = kvfile_read(&st->medium, path) == 0;
 	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_PERSIST_ENV);
-	have_persist = kvfile_read(&persist, path) == 0;
-	if (!have_medium && !have_persist) {
-		fprintf(stderr, "vtoy-persist: no report in %s: this system was not booted by "
-				"vtoy-iso-scan and vtoy-persist\n", run_dir);
-		return 1;
+	have_persist = kvfile_read(&st->persist, path) == 0;
+	if (!have_medium && !have_persist)
+		return -ENOENT;
+	look_up(st, get(&st->medium, "VTOY_HOST_MOUNT"), &st->data);
+	look_up(st, get(&st->persist, "VTOY_STORE_MOUNT"), &st->store);
+	look_up(st, get(&st->persist, "VTOY_HOME_MOUNT"), &st->home);
+	look_up_root(st);
+	return 0;
+}
+
+/* Persistence is active when the running root writes into the store. */
+static bool persistence_active(const struct status *st)
+{
+	const char *mode = get(&st->persist, "VTOY_PERSISTENCE");
+	size_t len = st->store.path ? strlen(st->store.path) : 0;
+
+	if (!mode || !st->store.mounted || st->store.read_only)
+		return false;
+	if (!strcmp(mode, "custom-mounts"))
+		return true;
+	return !strcmp(mode, "store") && st->root_is_overlay &&
+	       !strncmp(st->root_upper, st->store.path, len) &&
+	       (st->root_upper[len] == '/' || st->root_upper[len] == '\0');
+}
+
+static const char *access_now(const struct mount_now *m)
+{
+	if (!m->path)
+		return NULL;
+	if (!m->mounted)
+		return "not mounted";
+	return m->read_only ? "read-only" : "read-write";
+}
+
+static void print_text(const struct status *st, FILE *out, bool show_log, const char *run_dir)
+{
+	const struct kvlist *m = &st->medium, *p = &st->persist;
+	const char *mode = get(p, "VTOY_PERSISTENCE");
+	char path[PATH_MAX], line[1200];
+	FILE *log;
+
+	fprintf(out, "medium:       %s%s%s (%s, label %s, uuid %s)\n", get(m, "VTOY_ISO_PATH") ?: "",
+	       get(m, "VTOY_ISO_PATH") ? " on " : "", dash(get(m, "VTOY_MEDIUM_DEVICE")),
+	       dash(get(m, "VTOY_MEDIUM_FSTYPE")), dash(get(m, "VTOY_MEDIUM_LABEL")),
+	       dash(get(m, "VTOY_MEDIUM_UUID")));
+	fprintf(out, "found by:     %s %s\n", dash(get(m, "VTOY_MEDIUM_SOURCE")),
+	       dash(get(m, "VTOY_MEDIUM_SOURCE_VALUE")));
+	if (st->data.path)
+		fprintf(out, "data:         %s (%s)\n", st->data.path, access_now(&st->data));
+	fprintf(out, "root images:  %s layer(s) from %s/ (%s layout%s)\n",
+	       dash(get(m, "VTOY_LAYER_COUNT")), dash(get(m, "VTOY_MEDIA_PATH")),
+	       dash(get(m, "VTOY_LAYOUT")), yes(m, "VTOY_TORAM") ? ", copied to RAM" : "");
+	fprintf(out, "persistence:  %s (requested: %s)\n", dash(mode),
+	       dash(get(p, "VTOY_PERSISTENCE_REQUESTED")));
+	if (mode && (!strcmp(mode, "store") || !strcmp(mode, "custom-mounts")) &&
+	    !persistence_active(st))
+		fprintf(out, "WARNING:      the store is no longer in use (%s): changes made now are "
+		       "NOT kept\n", st->store.mounted ? "the root does not write to it"
+						       : "it is not mounted any more");
+	if (get(p, "VTOY_STORE_SOURCE"))
+		fprintf(out, "store:        %s (%s, %s, label %s, uuid %s, layout %s, e2fsck %s, %s)\n",
+		       get(p, "VTOY_STORE_SOURCE"), dash(get(p, "VTOY_STORE_KIND")),
+		       dash(get(p, "VTOY_STORE_FSTYPE")), dash(get(p, "VTOY_STORE_LABEL")),
+		       dash(get(p, "VTOY_STORE_UUID")), dash(get(p, "VTOY_STORE_LAYOUT")),
+		       dash(get(p, "VTOY_STORE_FSCK")),
+		       st->store.path ? access_now(&st->store) : "not mounted");
+	for (const struct kv *kv = NULL; (kv = kvlist_next(p, "VTOY_CUSTOM_MOUNT", kv));)
+		fprintf(out, "custom mount: %s\n", dash(kv->value));
+	for (const struct kv *kv = NULL; (kv = kvlist_next(p, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
+		fprintf(out, "refused:      %s\n", dash(kv->value));
+	if (get(p, "VTOY_HOME_SOURCE")) {
+		fprintf(out, "home:         %s (%s, label %s, e2fsck %s)", get(p, "VTOY_HOME_SOURCE"),
+		       dash(get(p, "VTOY_HOME_KIND")), dash(get(p, "VTOY_HOME_LABEL")),
+		       dash(get(p, "VTOY_HOME_FSCK")));
+		if (st->home.mounted)
+			fprintf(out, " on /home\n");
+		else
+			fprintf(out, ", NOT used: %s\n", st->home.path ? "not mounted any more"
+								 : dash(get(p, "VTOY_HOME_FALLBACK_REASON")));
 	}
-	if (has(&medium, "VTOY_ISO_PATH"))
-		printf("medium:       %s on %s (%s, label %s)\n", get(&medium, "VTOY_ISO_PATH"),
-		       get(&medium, "VTOY_MEDIUM_DEVICE"), get(&medium, "VTOY_MEDIUM_FSTYPE"),
-		       get(&medium, "VTOY_MEDIUM_LABEL"));
-	else
-		printf("medium:       %s (%s, label %s)\n", get(&medium, "VTOY_MEDIUM_DEVICE"),
-		       get(&medium, "VTOY_MEDIUM_FSTYPE"), get(&medium, "VTOY_MEDIUM_LABEL"));
-	printf("found by:     %s %s\n", get(&medium, "VTOY_MEDIUM_SOURCE"),
-	       get(&medium, "VTOY_MEDIUM_SOURCE_VALUE"));
-	if (has(&medium, "VTOY_HOST_MOUNT"))
-		printf("data:         %s (read-only)\n", get(&medium, "VTOY_HOST_MOUNT"));
-	printf("root images:  %s layer(s) from %s/ (%s layout%s)\n", get(&medium, "VTOY_LAYER_COUNT"),
-	       get(&medium, "VTOY_MEDIA_PATH"), get(&medium, "VTOY_LAYOUT"),
-	       strcmp(get(&medium, "VTOY_TORAM"), "yes") ? "" : ", copied to RAM");
-	printf("persistence:  %s (requested: %s)\n", get(&persist, "VTOY_PERSISTENCE"),
-	       get(&persist, "VTOY_PERSISTENCE_REQUESTED"));
-	if (kvlist_get(&persist, "VTOY_STORE_SOURCE"))
-		printf("store:        %s (%s, label %s, layout %s, e2fsck %s)\n",
-		       get(&persist, "VTOY_STORE_SOURCE"), get(&persist, "VTOY_STORE_KIND"),
-		       get(&persist, "VTOY_STORE_LABEL"), get(&persist, "VTOY_STORE_LAYOUT"),
-		       get(&persist, "VTOY_STORE_FSCK"));
-	for (const struct kv *kv = NULL; (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT", kv));)
-		printf("custom mount: %s\n", kv->value ? kv->value : "-");
-	for (const struct kv *kv = NULL;
-	     (kv = kvlist_next(&persist, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
-		printf("refused:      %s\n", kv->value ? kv->value : "-");
-	if (kvlist_get(&persist, "VTOY_HOME_SOURCE"))
-		printf("home:         %s (%s, label home-rw, e2fsck %s)%s%s\n",
-		       get(&persist, "VTOY_HOME_SOURCE"), get(&persist, "VTOY_HOME_KIND"),
-		       get(&persist, "VTOY_HOME_FSCK"),
-		       kvlist_get(&persist, "VTOY_HOME_MOUNT") ? " on /home" : ", NOT used: ",
-		       kvlist_get(&persist, "VTOY_HOME_MOUNT") ? ""
-							: get(&persist, "VTOY_HOME_FALLBACK_REASON"));
-	if (kvlist_get(&persist, "VTOY_FALLBACK_REASON"))
-		printf("fallback:     %s\n", get(&persist, "VTOY_FALLBACK_REASON"));
-	printf("upper:        %s\n", get(&persist, "VTOY_UPPERDIR"));
-	if (!strcmp(get(&persist, "VTOY_MEDIUM_CHANGED"), "yes"))
-		printf("WARNING:      the live image changed since this store was last used; the "
+	if (get(p, "VTOY_FALLBACK_REASON"))
+		fprintf(out, "fallback:     %s\n", get(p, "VTOY_FALLBACK_REASON"));
+	fprintf(out, "upper:        %s\n", st->root_is_overlay && st->root_upper[0]
+					     ? st->root_upper : dash(get(p, "VTOY_UPPERDIR")));
+	if (yes(p, "VTOY_MEDIUM_CHANGED"))
+		fprintf(out, "WARNING:      the live image changed since this store was last used; the "
 		       "store's changes may not fit it\n"
 		       "              then: %s\n"
 		       "              now:  %s\n",
-		       get(&persist, "VTOY_MEDIUM_BEFORE"), get(&persist, "VTOY_MEDIUM_NOW"));
+		       dash(get(p, "VTOY_MEDIUM_BEFORE")), dash(get(p, "VTOY_MEDIUM_NOW")));
 
 	snprintf(path, sizeof(path), "%s/log", run_dir);
 	log = fopen(path, "re");
-	if (log) {
-		printf("\n%s:\n", show_log ? "log" : "decisions (all of it: --log)");
-		while (fgets(line, sizeof(line), log))
-			if (show_log || strstr(line, "skipped") || strstr(line, "candidate") ||
-			    strstr(line, "using") || strstr(line, "WARNING") || strstr(line, "error"))
-				printf("  %s", line);
-		fclose(log);
+	if (!log)
+		return;
+	fprintf(out, "\n%s:\n", show_log ? "log" : "decisions (all of it: --log)");
+	while (fgets(line, sizeof(line), log))
+		if (show_log || strstr(line, "skipped") || strstr(line, "candidate") ||
+		    strstr(line, "using") || strstr(line, "WARNING") || strstr(line, "error"))
+			fprintf(out, "  %s", line);
+	fclose(log);
+}
+
+static void json_mount(struct json_writer *w, const struct mount_now *m)
+{
+	json_bool(w, "mounted", m->mounted);
+	json_string(w, "access", m->path && m->mounted ? access_now(m) : NULL);
+}
+
+static void json_list(struct json_writer *w, const char *name, const struct kvlist *kv,
+		      const char *key)
+{
+	json_array(w, name);
+	for (const struct kv *i = NULL; (i = kvlist_next(kv, key, i));)
+		json_string(w, NULL, i->value);
+	json_end_array(w);
+}
+
+static void print_json(const struct status *st, FILE *out)
+{
+	const struct kvlist *m = &st->medium, *p = &st->persist;
+	struct json_writer w;
+	const char *layers = get(m, "VTOY_LAYER_COUNT");
+
+	json_begin(&w, out);
+	json_object(&w, NULL);
+	json_string(&w, "version", VTOY_VERSION);
+
+	json_object(&w, "medium");
+	json_string(&w, "found_by", get(m, "VTOY_MEDIUM_SOURCE"));
+	json_string(&w, "found_by_value", get(m, "VTOY_MEDIUM_SOURCE_VALUE"));
+	json_string(&w, "iso_path", get(m, "VTOY_ISO_PATH"));
+	json_string(&w, "device", get(m, "VTOY_MEDIUM_DEVICE"));
+	json_string(&w, "disk", get(m, "VTOY_MEDIUM_DISK"));
+	json_bool(&w, "whole_disk", yes(m, "VTOY_MEDIUM_WHOLE_DISK"));
+	json_string(&w, "fstype", get(m, "VTOY_MEDIUM_FSTYPE"));
+	json_string(&w, "label", get(m, "VTOY_MEDIUM_LABEL"));
+	json_string(&w, "uuid", get(m, "VTOY_MEDIUM_UUID"));
+	json_string(&w, "iso_device", get(m, "VTOY_ISO_LOOP"));
+	json_string(&w, "iso_label", get(m, "VTOY_ISO_LABEL"));
+	json_string(&w, "iso_uuid", get(m, "VTOY_ISO_UUID"));
+	json_string(&w, "layout", get(m, "VTOY_LAYOUT"));
+	json_string(&w, "media_path", get(m, "VTOY_MEDIA_PATH"));
+	json_number(&w, "layers", layers ? strtoll(layers, NULL, 10) : 0);
+	json_bool(&w, "toram", yes(m, "VTOY_TORAM"));
+	json_end_object(&w);
+
+	json_object(&w, "data");
+	json_string(&w, "mount", st->data.path);
+	json_mount(&w, &st->data);
+	json_end_object(&w);
+
+	json_object(&w, "persistence");
+	json_string(&w, "requested", get(p, "VTOY_PERSISTENCE_REQUESTED"));
+	json_string(&w, "mode", get(p, "VTOY_PERSISTENCE"));
+	json_bool(&w, "active", persistence_active(st));
+	json_string(&w, "fallback_reason", get(p, "VTOY_FALLBACK_REASON"));
+	json_end_object(&w);
+
+	if (get(p, "VTOY_STORE_SOURCE")) {
+		json_object(&w, "store");
+		json_string(&w, "source", get(p, "VTOY_STORE_SOURCE"));
+		json_string(&w, "kind", get(p, "VTOY_STORE_KIND"));
+		json_string(&w, "device", get(p, "VTOY_STORE_DEVICE"));
+		json_string(&w, "fstype", get(p, "VTOY_STORE_FSTYPE"));
+		json_string(&w, "label", get(p, "VTOY_STORE_LABEL"));
+		json_string(&w, "uuid", get(p, "VTOY_STORE_UUID"));
+		json_string(&w, "layout", get(p, "VTOY_STORE_LAYOUT"));
+		json_string(&w, "dir", get(p, "VTOY_STORE_DIR"));
+		json_string(&w, "fsck", get(p, "VTOY_STORE_FSCK"));
+		json_string(&w, "remove", get(p, "VTOY_STORE_REMOVE"));
+		json_string(&w, "mount", st->store.path);
+		json_mount(&w, &st->store);
+		json_end_object(&w);
+	} else {
+		json_null(&w, "store");
 	}
-	kvlist_free(&medium);
-	kvlist_free(&persist);
+	if (get(p, "VTOY_HOME_SOURCE")) {
+		json_object(&w, "home");
+		json_string(&w, "source", get(p, "VTOY_HOME_SOURCE"));
+		json_string(&w, "kind", get(p, "VTOY_HOME_KIND"));
+		json_string(&w, "label", get(p, "VTOY_HOME_LABEL"));
+		json_string(&w, "uuid", get(p, "VTOY_HOME_UUID"));
+		json_string(&w, "fsck", get(p, "VTOY_HOME_FSCK"));
+		json_string(&w, "mount", st->home.path);
+		json_mount(&w, &st->home);
+		json_string(&w, "fallback_reason", get(p, "VTOY_HOME_FALLBACK_REASON"));
+		json_end_object(&w);
+	} else {
+		json_null(&w, "home");
+	}
+	json_list(&w, "custom_mounts", p, "VTOY_CUSTOM_MOUNT");
+	json_list(&w, "custom_mounts_refused", p, "VTOY_CUSTOM_MOUNT_REFUSED");
+
+	json_object(&w, "root");
+	json_bool(&w, "overlay", st->root_is_overlay);
+	json_string(&w, "upper", st->root_is_overlay ? st->root_upper : get(p, "VTOY_UPPERDIR"));
+	json_end_object(&w);
+
+	json_object(&w, "image_change");
+	json_string(&w, "changed", get(p, "VTOY_MEDIUM_CHANGED"));
+	json_string(&w, "before", get(p, "VTOY_MEDIUM_BEFORE"));
+	json_string(&w, "now", get(p, "VTOY_MEDIUM_NOW"));
+	json_end_object(&w);
+
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+int persist_status(const struct status_opts *opts)
+{
+	static struct status st;
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	st.mountinfo = opts->mountinfo;
+	ret = gather(&st, opts->run_dir);
+	if (ret < 0) {
+		fprintf(stderr, "vtoy-persist: no report in %s: this system was not booted by "
+				"vtoy-iso-scan and vtoy-persist\n", opts->run_dir);
+		return 1;
+	}
+	if (opts->json)
+		print_json(&st, opts->out ? opts->out : stdout);
+	else
+		print_text(&st, opts->out ? opts->out : stdout, opts->show_log, opts->run_dir);
+	kvlist_free(&st.medium);
+	kvlist_free(&st.persist);
 	return 0;
 }

@@ -162,6 +162,7 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		snprintf(s->file, sizeof(s->file), "%s", path + strlen(mnt));
 		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
 		snprintf(s->label, sizeof(s->label), "%s", probe.label);
+		snprintf(s->uuid, sizeof(s->uuid), "%s", probe.uuid);
 		s->label_rank = rank;
 		s->on_medium_disk = on_disk(q, s->disk);
 		out->count++;
@@ -225,6 +226,7 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 		}
 		snprintf(s->fstype, sizeof(s->fstype), "%s", dev->fstype);
 		snprintf(s->label, sizeof(s->label), "%s", q->labels[i]);
+		snprintf(s->uuid, sizeof(s->uuid), "%s", dev->uuid);
 		s->label_rank = i;
 		s->on_medium_disk = on_disk(q, s->disk);
 		out->count++;
@@ -279,6 +281,7 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 		snprintf(s->source, sizeof(s->source), "%s", dev->node);
 		snprintf(s->fstype, sizeof(s->fstype), "%s", dev->fstype);
 		snprintf(s->label, sizeof(s->label), "%s", q->labels[rank]);
+		snprintf(s->uuid, sizeof(s->uuid), "%s", dev->uuid);
 		s->label_rank = rank;
 		s->on_medium_disk = on_disk(q, s->disk);
 		out->count++;

@@ -43,6 +43,7 @@ struct store {
 	char file[PATH_MAX];        /* for files: path inside that partition */
 	char fstype[32];
 	char label[128];
+	char uuid[64];              /* the store filesystem's (a directory store: its partition's) */
 	bool is_file;
 	bool is_dir;                /* a directory (dir) on the partition device */
 	char dir[PATH_MAX];         /* for directories: path inside the partition */

@@ -154,6 +154,7 @@ static int file_store(const struct ventoy_store_query *q, const char *backend, s
 	}
 	snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
 	snprintf(s->label, sizeof(s->label), "%s", probe.label);
+	snprintf(s->uuid, sizeof(s->uuid), "%s", probe.uuid);
 	return 1;
 }
 
@@ -190,6 +191,7 @@ static int mapped_store(const struct ventoy_store_query *q, const struct ventoy_
 	}
 	snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
 	snprintf(s->label, sizeof(s->label), "%s", probe.label);
+	snprintf(s->uuid, sizeof(s->uuid), "%s", probe.uuid);
 	return 1;
 }
 

@@ -24,6 +24,7 @@ int main(void)
 		custom_mounts_tests,
 		persistence_remove_tests,
 		iso_change_tests,
+		status_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;
