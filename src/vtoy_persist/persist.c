@@ -163,9 +163,12 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
 
 /* When Ventoy booted the ISO, its persistence (the file picked in its menu,
  * or its ventoy.json plugin) is looked at first. The menu's choice turns
- * persistence on by itself; the layout then follows the file's label. */
+ * persistence on by itself, even when that file then cannot be used (the
+ * user asked for it: the fallback says why); the layout follows the file's
+ * label. *menu says the choice came from Ventoy's menu. */
 static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medium,
-			 struct flavor *f, bool *wanted, char *buf, size_t len, struct store *s)
+			 struct flavor *f, bool *wanted, bool *menu, char *buf, size_t len,
+			 struct store *s)
 {
 	const char *source = kvlist_get(medium, "VTOY_MEDIUM_SOURCE");
 	struct ventoy_store_query q = {
@@ -180,6 +183,7 @@ static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medi
 	bool from_menu;
 	int ret;
 
+	*menu = false;
 	if (!source || strcmp(source, "ventoy") != 0 || !q.iso_path || !q.disk || !*q.disk)
 		return 0;
 	if (kvlist_has(cmdline, "nopersistence") || kvlist_has(cmdline, "nopersistent")) {
@@ -189,12 +193,20 @@ static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medi
 	if (*wanted && f->kind != FLAVOR_CASPER && f->kind != FLAVOR_LIVEBOOT)
 		return 0;
 	ret = ventoy_store_find(&q, s, &from_menu);
-	if (ret <= 0 || *wanted)
+	*menu = from_menu;
+	if (ret == 0 || *wanted)
 		return ret;
 	if (!from_menu) {
-		log_info("Ventoy's plugin names %s, but persistence was not asked for on the "
-			 "command line", s->source);
+		if (ret > 0)
+			log_info("Ventoy's plugin names %s, but persistence was not asked for on "
+				 "the command line", s->source);
 		return 0;
+	}
+	if (ret < 0) {
+		/* Asked for in the menu: a fallback, not "not requested". */
+		fill_flavor(FLAVOR_CASPER, cmdline, f, buf, len);
+		*wanted = true;
+		return ret;
 	}
 	fill_flavor(!strcmp(s->label, "persistence") ? FLAVOR_LIVEBOOT : FLAVOR_CASPER, cmdline, f,
 		    buf, len);
@@ -311,6 +323,8 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_SOURCE", s->source);
 	report(st, "VTOY_STORE_DEVICE", s->device);
 	report(st, "VTOY_STORE_LABEL", s->label);
+	report(st, "VTOY_STORE_UUID", s->uuid);
+	report(st, "VTOY_STORE_FSTYPE", s->fstype);
 	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : s->is_dir ? "directory" : "partition");
 	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
@@ -429,7 +443,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	struct flavor flavor;
 	static struct store ventoy_store;
 	const char *lowerdir, *mode = "tmpfs";
-	bool wanted;
+	bool wanted, menu;
 	int ventoy, ret;
 
 	ret = cmdline_read(&cmdline, opts->cmdline_path);
@@ -452,16 +466,13 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 
 	step = PERSIST_OVERLAY;
 	wanted = requested_flavor(&cmdline, &flavor, labels, sizeof(labels));
-	ventoy = ventoy_choice(&cmdline, &medium, &flavor, &wanted, labels, sizeof(labels),
-			       &ventoy_store);
+	ventoy = ventoy_choice(&cmdline, &medium, &flavor, &wanted, &menu, labels,
+			       sizeof(labels), &ventoy_store);
 	report(&st, "VTOY_PERSISTENCE_REQUESTED",
-	       !wanted ? "no" : ventoy == 1 && !kvlist_has(&cmdline, "persistent") &&
+	       !wanted ? "no" : menu && !kvlist_has(&cmdline, "persistent") &&
 				!kvlist_has(&cmdline, "persistence") ? "ventoy" : flavor.name);
-	if (!wanted && ventoy < 0 && ventoy != -ENODATA) {
-		log_warn("persistence is NOT active: the file picked in Ventoy's menu cannot be "
-			 "used (see above); this session's changes will be lost");
-		report(&st, "VTOY_FALLBACK_REASON", strerror(-ventoy));
-	}
+	if (wanted && menu && ventoy < 0)
+		log_warn("the file picked in Ventoy's menu cannot be used (see above)");
 	if (wanted) {
 		if (ventoy < 0)
 			ret = ventoy; /* Ventoy named a store that cannot be used, or none */
