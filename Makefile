@@ -2,6 +2,7 @@
 # make            static binaries in build/bin/
 # make initramfs  build/initramfs.img (KVER= picks the kernel)
 # make check      unit tests, then the QEMU boot scenarios
+# make check-fresh  make demo and make check on a clean Debian 12 root (CI)
 # make demo       build a demo stick and boot it twice in QEMU
 # make run        boot the demo stick with the console on this terminal
 # make install    binaries, initramfs-tools hook, dracut module, man pages
@@ -16,7 +17,12 @@ CPPFLAGS += -D_GNU_SOURCE -Isrc/lib
 BLKID_LIBS = $(shell pkg-config --static --libs blkid 2>/dev/null || echo -lblkid)
 
 B := build
-KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
+# The kernel the image and the scenarios use: the newest one that has both
+# its modules and its vmlinuz. Expanded only where used, so that the targets
+# below, which install it first (install-deps.sh) and then work in a
+# sub-make, see it on the very run that installed it.
+KVER ?= $(shell for v in $$(ls /lib/modules 2>/dev/null | sort -rV); do \
+	[ -r /boot/vmlinuz-$$v ] && echo $$v && break; done)
 KERNEL ?= /boot/vmlinuz-$(KVER)
 
 LIB_SRC := $(wildcard src/lib/*.c)
@@ -30,7 +36,8 @@ PERSIST_OBJ := $(PERSIST_SRC:src/%.c=$(B)/obj/%.o)
 
 BINS := $(B)/bin/vtoy-iso-scan $(B)/bin/vtoy-persist
 
-.PHONY: all initramfs deps unit check qemu-check fixtures demo run clean fuzz install uninstall deb bench
+.PHONY: all initramfs deps unit check check-fresh qemu-check fixtures demo run clean fuzz install \
+	uninstall deb bench _initramfs _fixtures _check _demo _bench
 
 all: $(BINS)
 
@@ -50,9 +57,20 @@ $(B)/bin/vtoy-persist: $(PERSIST_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -s -o $@ $(PERSIST_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS)
 
-initramfs: $(B)/initramfs.img
+# What needs the kernel or the test tools installs them first, then works in
+# a sub-make (which evaluates KVER and KERNEL again).
+initramfs fixtures check demo:
+	scripts/install-deps.sh
+	$(MAKE) --no-print-directory _$@
+
+bench:
+	scripts/install-deps.sh --bench
+	$(MAKE) --no-print-directory _$@
+
+_initramfs: $(B)/initramfs.img
 
 $(B)/initramfs.img: $(BINS) initramfs/init initramfs/vtoy-root initramfs/build-image.sh initramfs/modules.list initramfs/e2fsck.conf
+	@[ -n "$(KVER)" ] || { echo "no kernel with modules and a vmlinuz in /boot: make deps (linux-image-amd64)"; exit 1; }
 	initramfs/build-image.sh $@ $(KVER) $(B)/bin
 
 deps:
@@ -69,30 +87,29 @@ $(B)/tests/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(ISO_SCAN_SRC) $(PERSIST_SRC) $(H
 unit: $(B)/tests/unit-tests
 	$(B)/tests/unit-tests
 
-fixtures: $(BINS)
+_fixtures: $(BINS)
 	tests/qemu/build-fixtures.sh $(B)/fixtures
 
-qemu-check: $(B)/initramfs.img fixtures
+qemu-check: $(B)/initramfs.img _fixtures
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/run.sh
 
-check:
-	scripts/install-deps.sh
-	$(MAKE) all initramfs
+_check: all $(B)/initramfs.img
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/check.sh
 
-demo:
-	scripts/install-deps.sh
-	$(MAKE) all initramfs
+_demo: all $(B)/initramfs.img
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/demo.sh
+
+# The README's two commands on a clean Debian 12 root, as a newcomer runs
+# them (tests/fresh/run.sh; needs root and Debian's archive). CI runs this.
+check-fresh:
+	tests/fresh/run.sh
 
 run:
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/demo.sh --interactive
 
 # Boot-phase benchmark against live-boot and dracut (not part of make check;
 # installs live-boot, live-boot-initramfs-tools and dracut-live when root).
-bench:
-	scripts/install-deps.sh --bench
-	$(MAKE) all initramfs fixtures
+_bench: all $(B)/initramfs.img _fixtures
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/bench/bench.sh
 
 fuzz:
