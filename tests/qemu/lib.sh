@@ -278,13 +278,51 @@ fail() {
 
 ok() { echo "  ok: $*"; }
 
-# expect_line LOG TEXT: the console log has a line containing TEXT
+# line_regex TEXT: TEXT as an extended regular expression, with each @DEV@
+# standing for any device node: which kernel name a disk gets is not stable
+# (USB and SCSI enumeration, machine load), so tests never name one.
+line_regex() {
+	local t
+	t=$(printf '%s' "$1" | sed -e 's/[][\.*^$+?(){}|]/\\&/g')
+	printf '%s' "${t//@DEV@//dev/[[:alnum:]/_.-]+}"
+}
+
+# grep_line LOG TEXT: grep for TEXT, literally unless it holds @DEV@
+grep_line() {
+	case $2 in
+	*@DEV@*) grep -E -- "$(line_regex "$2")" "$1" ;;
+	*) grep -F -- "$2" "$1" ;;
+	esac
+}
+
+# expect_line LOG TEXT: the console log has a line containing TEXT (@DEV@:
+# any device node)
 expect_line() {
-	if grep -qF -- "$2" "$1"; then ok "console: $2"; else fail "console ($1) lacks: $2"; fi
+	if grep_line "$1" "$2" >/dev/null; then ok "console: $2"; else fail "console ($1) lacks: $2"; fi
 }
 
 expect_no_line() {
-	if grep -qF -- "$2" "$1"; then fail "console ($1) has: $(grep -F -- "$2" "$1" | head -n 1)"; else ok "console has no: $2"; fi
+	if grep_line "$1" "$2" >/dev/null; then fail "console ($1) has: $(grep_line "$1" "$2" | head -n 1)"; else ok "console has no: $2"; fi
+}
+
+# status_json LOG: the last machine-readable status (vtoy-persist status
+# --json) the live system printed on its console
+status_json() {
+	sed -n 's/^VTOYTEST: json: //p' "$1" | tr -d '\r' | tail -n 1
+}
+
+# expect_status LOG FILTER WANT: the product's own account of what it
+# decided (jq FILTER over the status, e.g. .store.label) is WANT. Assert on
+# labels, UUIDs, kinds and options here, not on kernel device names.
+expect_status() {
+	local json got
+	json=$(status_json "$1")
+	if [ -z "$json" ]; then
+		fail "status ($1): the live system printed no JSON status"
+		return
+	fi
+	got=$(printf '%s' "$json" | jq -r "$2" 2>&1) || got="(jq: $got)"
+	if [ "$got" = "$3" ]; then ok "status $2 = '$3'"; else fail "status ($1) $2: got '$got', want '$3'"; fi
 }
 
 # expect_equal WHAT GOT WANT
@@ -307,6 +345,40 @@ scenario_finish() {
 		exit 1
 	fi
 	exit 0
+}
+
+# liveboot_initrd KVER: sets LIVEBOOT_INITRD to Debian's own live-boot
+# initramfs for KVER, built with mkinitramfs (live-boot and
+# live-boot-initramfs-tools installed by install-deps.sh) and cached in
+# build/liveboot-initrd/; scenarios running at once build it once. exfat is
+# added to its modules: Debian's MODULES=most leaves it out, and live-boot
+# could not read Ventoy's data partition without it. A scenario that cannot
+# have it fails and ends here.
+liveboot_initrd() {
+	local kver=$1 top cache stamp conf
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	cache=$top/build/liveboot-initrd
+	LIVEBOOT_INITRD=$cache/$kver.img
+	if [ ! -e /usr/share/initramfs-tools/scripts/live ] || ! command -v mkinitramfs >/dev/null; then
+		fail "live-boot-initramfs-tools or initramfs-tools is not installed (scripts/install-deps.sh installs them): cannot build live-boot's image"
+		scenario_finish
+	fi
+	mkdir -p "$cache"
+	stamp="$(dpkg-query -W -f '${Version} ' live-boot live-boot-initramfs-tools initramfs-tools 2>/dev/null)$kver exfat"
+	conf=$SCENARIO_DIR/initramfs-tools
+	if ! (
+		flock 9
+		[ -s "$LIVEBOOT_INITRD" ] && [ "$(cat "$cache/$kver.stamp" 2>/dev/null)" = "$stamp" ] && exit 0
+		echo "building live-boot's initramfs for $kver"
+		rm -rf "$conf" && cp -a /etc/initramfs-tools "$conf"
+		sed -i 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+		printf 'exfat\nnls_utf8\n' >> "$conf/modules"
+		mkinitramfs -d "$conf" -o "$LIVEBOOT_INITRD.tmp" "$kver" >"$SCENARIO_DIR/mkinitramfs.txt" 2>&1 &&
+			mv "$LIVEBOOT_INITRD.tmp" "$LIVEBOOT_INITRD" && echo "$stamp" > "$cache/$kver.stamp"
+	) 9>"$cache/.lock"; then
+		fail "mkinitramfs failed (see $SCENARIO_DIR/mkinitramfs.txt)"
+		scenario_finish
+	fi
 }
 
 # stage_install DIR: `make install` of this tree into DIR (PREFIX=/usr), as a

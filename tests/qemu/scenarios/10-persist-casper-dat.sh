@@ -11,10 +11,17 @@ iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
 echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on @DEV@ (exfat, label Ventoy"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /run/vtoy/data/casper-rw.dat (ext4, label casper-rw)"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: casper-rw: clean"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: casper)"
+expect_status "$SCENARIO_DIR/boot1.log" .medium.label Ventoy
+expect_status "$SCENARIO_DIR/boot1.log" .medium.fstype exfat
+expect_status "$SCENARIO_DIR/boot1.log" .medium.found_by iso-scan/filename
+expect_status "$SCENARIO_DIR/boot1.log" .store.kind file
+expect_status "$SCENARIO_DIR/boot1.log" .store.label casper-rw
+expect_status "$SCENARIO_DIR/boot1.log" .persistence.active true
+expect_status "$SCENARIO_DIR/boot1.log" .data.access read-write
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker inside casper-rw.dat (upper/root) after boot 1" \
 	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token"

@@ -10,7 +10,7 @@ qemu_boot_typing "$log" "$STICK" "$INITRD" "starting a shell" \
 	'echo RESCUE-SHELL-$((6 * 7)); poweroff -f' \
 	'iso-scan/filename=/ISO/missing.iso' rootdelay=2 vtoy.onfail=shell ||
 	fail "qemu exited with $?"
-expect_line "$log" "vtoy-iso-scan: /dev/sda1 (exfat, label Ventoy): /ISO/missing.iso not here"
+expect_line "$log" "vtoy-iso-scan: @DEV@ (exfat, label Ventoy): /ISO/missing.iso not here"
 expect_line "$log" "vtoy-iso-scan: error: /ISO/missing.iso was not found on any of the"
 expect_line "$log" "Check iso-scan/filename= (the path is case-sensitive"
 expect_line "$log" "vtoy-init: BOOT FAILED while setting up the live medium (vtoy-iso-scan)."

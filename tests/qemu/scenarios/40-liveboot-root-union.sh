@@ -16,10 +16,15 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/kali-persist.img" kali)
 echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" boot=live "$iso" persistence "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label persistence)"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /dev/sdb1 (ext4, label persistence)"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate: partition @DEV@ (ext4, label persistence)"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store @DEV@ (ext4, label persistence)"
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store/rw,workdir=/run/vtoy/store/work,redirect_dir=on"
-expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label persistence, layout live-boot, e2fsck clean)"
+expect_status "$SCENARIO_DIR/boot1.log" .store.kind partition
+expect_status "$SCENARIO_DIR/boot1.log" .store.label persistence
+expect_status "$SCENARIO_DIR/boot1.log" .store.layout live-boot
+expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
+expect_status "$SCENARIO_DIR/boot1.log" .store.access read-write
+expect_status "$SCENARIO_DIR/boot1.log" .root.upper /run/vtoy/store/rw
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker in rw/ of the persistence partition after boot 1" \
 	"$(part1_cat "$SCENARIO_DIR/kali-persist.img" /rw/root/vtoy-marker.txt)" "$token"
@@ -33,9 +38,9 @@ echo "boot 3: persistence-remove, expect no marker"
 log=$SCENARIO_DIR/boot3.log
 qemu_boot "$log" "$STICK" "$INITRD" boot=live "$iso" persistence persistence-remove vtoy.test=expect-none ||
 	fail "boot 3: qemu exited with $?"
-expect_line "$log" "vtoy-persist: WARNING: persistence-remove: deleting everything on /dev/sdb1 except persistence.conf"
+expect_line "$log" "vtoy-persist: WARNING: persistence-remove: deleting everything on @DEV@ except persistence.conf"
 # rw/, work/ and .vtoy-medium go; persistence.conf and lost+found stay
-expect_line "$log" "vtoy-persist: persistence-remove: 3 entries removed from /dev/sdb1"
+expect_line "$log" "vtoy-persist: persistence-remove: 3 entries removed from @DEV@"
 expect_line "$log" "VTOYTEST: status: persistence:  store (requested: live-boot)"
 expect_line "$log" "VTOYTEST: RESULT none"
 expect_equal "marker gone from the partition" \

@@ -13,7 +13,7 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/no-conf.img" noconf)"
 log=$SCENARIO_DIR/boot1.log
 qemu_boot "$log" "$STICK" "$INITRD" boot=live 'findiso="/ISO images/debian-test.iso"' persistence persistence-remove vtoy.test=write:x ||
 	fail "qemu exited with $?"
-expect_line "$log" "vtoy-persist: WARNING: /dev/sdb1 has no persistence.conf: live-boot ignores such a volume, and so do we."
+expect_line "$log" "vtoy-persist: WARNING: @DEV@ has no persistence.conf: live-boot ignores such a volume, and so do we."
 expect_line "$log" "vtoy-persist: WARNING: persistence is NOT active"
 expect_line "$log" "VTOYTEST: status: persistence:  fallback-tmpfs (requested: live-boot)"
 expect_line "$log" "VTOYTEST: RESULT wrote x"

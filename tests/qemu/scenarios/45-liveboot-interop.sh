@@ -8,30 +8,8 @@
 # build/liveboot-initrd/.
 . "$(dirname "$0")/../scenario-env.sh"
 
-top=$(cd "$here/../.." && pwd)
-kver=${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}
-[ -e /usr/share/initramfs-tools/scripts/live ] ||
-	fail "live-boot-initramfs-tools is not installed: cannot build live-boot's image"
-command -v mkinitramfs >/dev/null || fail "mkinitramfs (initramfs-tools) is missing"
-cache=$top/build/liveboot-initrd
-lb_initrd=$cache/$kver.img
-stamp="$(dpkg-query -W -f '${Version}' live-boot live-boot-initramfs-tools initramfs-tools 2>/dev/null) $kver exfat"
-if [ ! -s "$lb_initrd" ] || [ "$(cat "$cache/$kver.stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "building live-boot's initramfs for $kver"
-	mkdir -p "$cache"
-	conf=$SCENARIO_DIR/initramfs-tools
-	rm -rf "$conf" && cp -a /etc/initramfs-tools "$conf"
-	sed -i 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
-	# Debian's MODULES=most leaves exfat out: live-boot could not read
-	# Ventoy's data partition without it.
-	printf 'exfat\nnls_utf8\n' >> "$conf/modules"
-	if mkinitramfs -d "$conf" -o "$lb_initrd.tmp" "$kver" >"$SCENARIO_DIR/mkinitramfs.txt" 2>&1; then
-		mv "$lb_initrd.tmp" "$lb_initrd"
-		echo "$stamp" > "$cache/$kver.stamp"
-	else
-		fail "mkinitramfs failed (see $SCENARIO_DIR/mkinitramfs.txt)"
-	fi
-fi
+liveboot_initrd "${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}"
+lb_initrd=$LIVEBOOT_INITRD
 
 # live-boot splits its command line on spaces, quotes or not: the ISO needs
 # a path without one.
@@ -61,7 +39,7 @@ log=$SCENARIO_DIR/boot2.log
 echo "boot 2: ours finds $first, writes $second"
 qemu_boot "$log" "$STICK" "$INITRD" boot=live "$iso" persistence "vtoy.test=swap:$first:$second" ||
 	fail "boot 2: qemu exited with $?"
-expect_line "$log" "vtoy-persist: using store /dev/sdb1 (ext4, label persistence)"
+expect_line "$log" "vtoy-persist: using store @DEV@ (ext4, label persistence)"
 expect_line "$log" "upperdir=/run/vtoy/store/rw,workdir=/run/vtoy/store/work,redirect_dir=on"
 expect_line "$log" "VTOYTEST: RESULT found $first"
 expect_line "$log" "VTOYTEST: RESULT wrote $second"

@@ -8,27 +8,8 @@
 # builds (build/liveboot-initrd/), built here when missing.
 . "$(dirname "$0")/../scenario-env.sh"
 
-top=$(cd "$here/../.." && pwd)
-kver=${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}
-[ -e /usr/share/initramfs-tools/scripts/live ] ||
-	fail "live-boot-initramfs-tools is not installed: cannot build live-boot's image"
-cache=$top/build/liveboot-initrd
-lb_initrd=$cache/$kver.img
-stamp="$(dpkg-query -W -f '${Version}' live-boot live-boot-initramfs-tools initramfs-tools 2>/dev/null) $kver exfat"
-if [ ! -s "$lb_initrd" ] || [ "$(cat "$cache/$kver.stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "building live-boot's initramfs for $kver"
-	mkdir -p "$cache"
-	conf=$SCENARIO_DIR/initramfs-tools
-	rm -rf "$conf" && cp -a /etc/initramfs-tools "$conf"
-	sed -i 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
-	printf 'exfat\nnls_utf8\n' >> "$conf/modules"
-	if mkinitramfs -d "$conf" -o "$lb_initrd.tmp" "$kver" >"$SCENARIO_DIR/mkinitramfs.txt" 2>&1; then
-		mv "$lb_initrd.tmp" "$lb_initrd"
-		echo "$stamp" > "$cache/$kver.stamp"
-	else
-		fail "mkinitramfs failed (see $SCENARIO_DIR/mkinitramfs.txt)"
-	fi
-fi
+liveboot_initrd "${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}"
+lb_initrd=$LIVEBOOT_INITRD
 
 stick_mount_data "$STICK" "$SCENARIO_DIR/data" rw
 mkdir -p "$SCENARIO_DIR/data/iso"

@@ -16,8 +16,8 @@ echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" boot=live "$iso" persistence \
 	persistence-storage=directory "vtoy.test=write:$token" || fail "boot 1: qemu exited with $?"
 log=$SCENARIO_DIR/boot1.log
-expect_line "$log" "vtoy-persist: candidate: directory /persistence on /dev/sdb1 (ext4)"
-expect_line "$log" "vtoy-persist: using store /dev/sdb1:/persistence (ext4, label persistence)"
+expect_line "$log" "vtoy-persist: candidate: directory /persistence on @DEV@ (ext4)"
+expect_line "$log" "vtoy-persist: using store @DEV@:/persistence (ext4, label persistence)"
 expect_line "$log" "vtoy-persist: e2fsck: data: clean"
 expect_line "$log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker in /persistence/rw of the data partition after boot 1" \

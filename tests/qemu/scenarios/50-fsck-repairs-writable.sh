@@ -17,11 +17,14 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/writable.img" writable)
 
 log=$SCENARIO_DIR/boot1.log
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=write:$token" || fail "boot 1: qemu exited with $?"
-expect_line "$log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label writable)"
+expect_line "$log" "vtoy-persist: candidate: partition @DEV@ (ext4, label writable)"
 expect_line "$log" "vtoy-persist: not using /run/vtoy/data/casper-rw.dat: label writable is preferred over casper-rw"
 expect_line "$log" "vtoy-persist: e2fsck: writable was not cleanly unmounted, check forced."
-expect_line "$log" "vtoy-persist: WARNING: e2fsck repaired errors on /dev/sdb1 (exit 1)"
-expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label writable, layout casper, e2fsck repaired)"
+expect_line "$log" "vtoy-persist: WARNING: e2fsck repaired errors on @DEV@ (exit 1)"
+expect_status "$log" .store.label writable
+expect_status "$log" .store.kind partition
+expect_status "$log" .store.layout casper
+expect_status "$log" .store.fsck repaired
 expect_line "$log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker in upper/ of the writable partition" \
 	"$(part1_cat "$SCENARIO_DIR/writable.img" /upper/root/vtoy-marker.txt)" "$token"
@@ -29,6 +32,7 @@ expect_equal "data already in the store" "$(part1_cat "$SCENARIO_DIR/writable.im
 
 log=$SCENARIO_DIR/boot2.log
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=expect:$token" || fail "boot 2: qemu exited with $?"
-expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label writable, layout casper, e2fsck clean)"
+expect_status "$log" .store.label writable
+expect_status "$log" .store.fsck clean
 expect_line "$log" "VTOYTEST: RESULT found $token"
 scenario_finish

@@ -27,15 +27,18 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/writable.img" writable)
 log=$SCENARIO_DIR/boot1.log
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=show-and-write:/data/keep.txt:$token" ||
 	fail "qemu exited with $?"
-expect_line "$log" "vtoy-persist: using store /dev/sdb1 (ext4, label writable)"
+expect_line "$log" "vtoy-persist: using store @DEV@ (ext4, label writable)"
 expect_line "$log" "vtoy-persist: e2fsck: writable: UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY."
-expect_line "$log" "vtoy-persist: error: e2fsck could not make /dev/sdb1 consistent (exit 4): it is not mounted read-write"
-expect_line "$log" "vtoy-persist: /dev/sdb1 mounted read-only (no e2fsck, no journal replay)"
-expect_line "$log" "vtoy-persist: WARNING: THE STORE IS READ-ONLY THIS SESSION: e2fsck could not repair /dev/sdb1"
+expect_line "$log" "vtoy-persist: error: e2fsck could not make @DEV@ consistent (exit 4): it is not mounted read-write"
+expect_line "$log" "vtoy-persist: @DEV@ mounted read-only (no e2fsck, no journal replay)"
+expect_line "$log" "vtoy-persist: WARNING: THE STORE IS READ-ONLY THIS SESSION: e2fsck could not repair @DEV@"
 expect_line "$log" "CHANGES MADE IN THIS SESSION ARE NOT KEPT"
 expect_line "$log" "lowerdir=/run/vtoy/store/upper:/run/vtoy/rootfs/00-filesystem.squashfs,upperdir=/run/vtoy/tmpfs/upper"
 expect_line "$log" "VTOYTEST: status: persistence:  fallback-read-only-store (requested: casper)"
-expect_line "$log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label writable, layout casper, e2fsck failed)"
+expect_status "$log" .store.label writable
+expect_status "$log" .store.fsck failed
+expect_status "$log" .store.access read-only
+expect_status "$log" .persistence.active false
 expect_line "$log" "VTOYTEST: status: fallback:     e2fsck could not repair the store: shown read-only, changes are not kept"
 expect_line "$log" "VTOYTEST: RESULT /data/keep.txt says: user data"
 expect_line "$log" "VTOYTEST: RESULT wrote $token"
@@ -57,8 +60,8 @@ disk_from_fs "$SCENARIO_DIR/broken.img" "$fs"
 read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/broken.img" broken)"
 log=$SCENARIO_DIR/boot2.log
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent vtoy.test=write:x || fail "qemu exited with $?"
-expect_line "$log" "vtoy-persist: error: e2fsck could not make /dev/sdb1 consistent"
-expect_line "$log" "vtoy-persist: WARNING: /dev/sdb1 cannot be mounted even read-only"
+expect_line "$log" "vtoy-persist: error: e2fsck could not make @DEV@ consistent"
+expect_line "$log" "vtoy-persist: WARNING: @DEV@ cannot be mounted even read-only"
 expect_line "$log" "vtoy-persist: WARNING: persistence is NOT active"
 expect_line "$log" "VTOYTEST: status: persistence:  fallback-tmpfs (requested: casper)"
 expect_line "$log" "VTOYTEST: RESULT wrote x"

@@ -19,11 +19,14 @@ qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$tok
 	fail "boot 1: qemu exited with $?"
 expect_line "$log" "vtoy-persist: using store /run/vtoy/data/casper-rw.dat (ext4, label casper-rw)"
 expect_line "$log" "vtoy-persist: casper: looking for a home-rw store for /home"
-expect_line "$log" "vtoy-persist: candidate: partition /dev/sdb1 (ext4, label home-rw)"
+expect_line "$log" "vtoy-persist: candidate: partition @DEV@ (ext4, label home-rw)"
 expect_line "$log" "vtoy-persist: e2fsck: home-rw: clean"
-expect_line "$log" "vtoy-persist: /home is on /dev/sdb1"
-expect_line "$log" "VTOYTEST: status: home:         /dev/sdb1 (partition, label home-rw, e2fsck clean) on /home"
-expect_line "$log" "VTOYTEST: mount: /dev/sdb1 /home ext4 rw"
+expect_line "$log" "vtoy-persist: /home is on @DEV@"
+expect_status "$log" .home.label home-rw
+expect_status "$log" .home.kind partition
+expect_status "$log" .home.fsck clean
+expect_status "$log" .home.mounted true
+expect_line "$log" "VTOYTEST: mount: @DEV@ /home ext4 rw"
 expect_line "$log" "VTOYTEST: RESULT wrote $token to /home and /root"
 expect_equal "vtoy-home.txt at the root of the home-rw partition" \
 	"$(part1_cat "$SCENARIO_DIR/home.img" /vtoy-home.txt)" "$token"
@@ -51,8 +54,10 @@ cleanup_mounts
 QEMU_EXTRA=()
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token3" ||
 	fail "boot 3: qemu exited with $?"
-expect_line "$log" "vtoy-persist: candidate: image file /home-rw on /dev/sda1 (ext4, label home-rw)"
+expect_line "$log" "vtoy-persist: candidate: image file /home-rw on @DEV@ (ext4, label home-rw)"
 expect_line "$log" "VTOYTEST: status: home:         /run/vtoy/data/home-rw (file, label home-rw, e2fsck clean) on /home"
+expect_status "$log" .home.kind file
+expect_status "$log" .home.source /run/vtoy/data/home-rw
 expect_line "$log" "VTOYTEST: RESULT wrote $token3 to /home and /root"
 expect_equal "vtoy-home.txt in the home-rw file" "$(store_cat "$STICK" home-rw /vtoy-home.txt)" "$token3"
 expect_equal "old.txt in the home-rw file" "$(store_cat "$STICK" home-rw /old.txt)" "in the file"

@@ -31,12 +31,15 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$cow" archcow)"
 echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" cow_label=ARCH_COW archisolabel=ARCH_202501 "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate for cow_label=ARCH_COW: /dev/sdb1 (ext4, label 'ARCH_COW')"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store /dev/sdb1 (ext4, label ARCH_COW)"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate for cow_label=ARCH_COW: @DEV@ (ext4, label 'ARCH_COW')"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store @DEV@ (ext4, label ARCH_COW)"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: ARCH_COW: clean"
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store/$dir/upperdir,workdir=/run/vtoy/store/$dir/workdir,redirect_dir=off"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: archiso)"
-expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label ARCH_COW, layout archiso, e2fsck clean)"
+expect_status "$SCENARIO_DIR/boot1.log" .store.label ARCH_COW
+expect_status "$SCENARIO_DIR/boot1.log" .store.layout archiso
+expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
+expect_status "$SCENARIO_DIR/boot1.log" .store.dir "$dir"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker in $dir/upperdir/root of ARCH_COW after boot 1" \
 	"$(part1_cat "$cow" "/$dir/upperdir/root/vtoy-marker.txt")" "$token"
@@ -47,7 +50,8 @@ uuid=$(blkid -p -O $((2048 * 512)) -s UUID -o value "$cow")
 echo "boot 2: expect $token, cow_device=/dev/disk/by-uuid/$uuid"
 qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$INITRD" "$iso" "cow_device=/dev/disk/by-uuid/$uuid" archisolabel=ARCH_202501 "vtoy.test=expect:$token" ||
 	fail "boot 2: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: candidate for cow_device=/dev/disk/by-uuid/$uuid: /dev/sdb1 (ext4, label 'ARCH_COW')"
+expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: candidate for cow_device=/dev/disk/by-uuid/$uuid: @DEV@ (ext4, label 'ARCH_COW')"
+expect_status "$SCENARIO_DIR/boot2.log" .store.uuid "$uuid"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
 
 echo "boot 3: no archisolabel=: the directory is named after the medium's label"

@@ -27,11 +27,14 @@ read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$disk" dracut)"
 echo "boot 1: write $token in $ovl"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" "$iso" "rd.live.overlay=LABEL=persistence:$ovl" rd.live.overlay.overlayfs "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate for rd.live.overlay=LABEL=persistence:$ovl: /dev/sdb1 (ext4, label 'persistence')"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate for rd.live.overlay=LABEL=persistence:$ovl: @DEV@ (ext4, label 'persistence')"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: persistence: clean"
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store$ovl,workdir=/run/vtoy/store/LiveOS/ovlwork,redirect_dir=off"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: dracut)"
-expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: store:        /dev/sdb1 (partition, label persistence, layout dracut, e2fsck clean)"
+expect_status "$SCENARIO_DIR/boot1.log" .store.label persistence
+expect_status "$SCENARIO_DIR/boot1.log" .store.kind partition
+expect_status "$SCENARIO_DIR/boot1.log" .store.layout dracut
+expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_no_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: creating"
 expect_equal "marker in $ovl/root after boot 1" "$(part1_cat "$disk" "$ovl/root/vtoy-marker.txt")" "$token"
@@ -59,7 +62,7 @@ expect_equal "marker unchanged after the read-only boot" "$(part1_cat "$disk" "$
 echo "boot 4: rd.live.overlay.reset empties the overlay"
 qemu_boot "$SCENARIO_DIR/boot4.log" "$STICK" "$INITRD" "$iso" "rd.live.overlay=LABEL=persistence:$ovl" rd.live.overlay.overlayfs rd.live.overlay.reset "vtoy.test=expect-none" ||
 	fail "boot 4: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot4.log" "vtoy-persist: WARNING: rd.live.overlay.reset: deleting every change kept in $ovl on /dev/sdb1"
+expect_line "$SCENARIO_DIR/boot4.log" "vtoy-persist: WARNING: rd.live.overlay.reset: deleting every change kept in $ovl on @DEV@"
 expect_line "$SCENARIO_DIR/boot4.log" "vtoy-persist: WARNING: rd.live.overlay.reset: $ovl emptied"
 expect_line "$SCENARIO_DIR/boot4.log" "VTOYTEST: status: persistence:  store (requested: dracut)"
 expect_line "$SCENARIO_DIR/boot4.log" "VTOYTEST: RESULT none"
@@ -68,7 +71,7 @@ expect_equal "marker gone from $ovl after the reset" "$(part1_cat "$disk" "$ovl/
 echo "boot 5: an overlay directory on the exFAT partition holding the ISO"
 qemu_boot "$SCENARIO_DIR/boot5.log" "$STICK" "$INITRD" "$iso" "rd.live.overlay=LABEL=Ventoy:/LiveOS/overlay-dir" rd.live.overlay.overlayfs "vtoy.test=expect-none" ||
 	fail "boot 5: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot5.log" "/LiveOS/overlay-dir does not exist on /dev/sda1, the partition holding the ISO; its filesystem (exfat) cannot hold an overlayfs upper directory"
+expect_line "$SCENARIO_DIR/boot5.log" "/LiveOS/overlay-dir does not exist on @DEV@, the partition holding the ISO; its filesystem (exfat) cannot hold an overlayfs upper directory"
 expect_line "$SCENARIO_DIR/boot5.log" "VTOYTEST: status: persistence:  fallback-tmpfs (requested: dracut)"
 expect_line "$SCENARIO_DIR/boot5.log" "VTOYTEST: RESULT none"
 
@@ -83,7 +86,10 @@ qemu_boot "$SCENARIO_DIR/boot6.log" "$STICK" "$INITRD" "$iso" rd.live.overlay=LA
 	fail "boot 6: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot6.log" "vtoy-persist: using store /run/vtoy/data$ovl (ext4, label )"
 expect_line "$SCENARIO_DIR/boot6.log" "upperdir=/run/vtoy/store/overlayfs,workdir=/run/vtoy/store/ovlwork,"
-expect_line "$SCENARIO_DIR/boot6.log" "VTOYTEST: status: store:        /run/vtoy/data$ovl (file, label -, layout dracut, e2fsck clean)"
+expect_status "$SCENARIO_DIR/boot6.log" .store.source "/run/vtoy/data$ovl"
+expect_status "$SCENARIO_DIR/boot6.log" .store.kind file
+expect_status "$SCENARIO_DIR/boot6.log" .store.layout dracut
+expect_status "$SCENARIO_DIR/boot6.log" .store.fsck clean
 expect_line "$SCENARIO_DIR/boot6.log" "VTOYTEST: RESULT wrote file-$token"
 expect_equal "marker in the overlay image file after boot 6" \
 	"$(store_cat "$STICK" "${ovl#/}" /overlayfs/root/vtoy-marker.txt)" "file-$token"

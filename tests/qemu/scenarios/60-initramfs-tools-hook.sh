@@ -34,9 +34,13 @@ iso='iso-scan/filename="/ISO images/ubuntu-test.iso"'
 echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$initrd" boot=vtoy "$iso" persistent "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-test.iso on @DEV@ (exfat, label Ventoy"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: root ready at /root (persistence: store)"
-expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: store:        /run/vtoy/data/casper-rw.dat (file, label casper-rw, layout casper, e2fsck clean)"
+expect_status "$SCENARIO_DIR/boot1.log" .store.source /run/vtoy/data/casper-rw.dat
+expect_status "$SCENARIO_DIR/boot1.log" .store.kind file
+expect_status "$SCENARIO_DIR/boot1.log" .store.layout casper
+expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
+expect_status "$SCENARIO_DIR/boot1.log" .persistence.active true
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker inside casper-rw.dat after boot 1" \
 	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token"

@@ -12,12 +12,16 @@ qemu_boot "$SCENARIO_DIR/boot.log" "$STICK" "$SCENARIO_DIR/initrd.img" boot=casp
 	vtoy.test=mounted:/cdrom || fail "qemu exited with $?"
 log=$SCENARIO_DIR/boot.log
 expect_line "$log" "vtoy-iso-scan: Ventoy hand-over (/ventoy/ventoy_os_param): /ISO images/ubuntu-test.iso on partition 1 (exfat)"
-expect_line "$log" "vtoy-iso-scan: Ventoy's disk is /dev/sda; the image /ISO images/ubuntu-test.iso is on /dev/sda1"
-expect_line "$log" "vtoy-iso-scan: Ventoy's data partition /dev/sda1 (exfat, label Ventoy) mounted read-only at /run/vtoy/data"
-expect_line "$log" "vtoy-iso-scan: live medium ready: Ventoy's /ISO images/ubuntu-test.iso on /dev/sda1"
+expect_line "$log" "vtoy-iso-scan: Ventoy's disk is @DEV@; the image /ISO images/ubuntu-test.iso is on @DEV@"
+expect_line "$log" "vtoy-iso-scan: Ventoy's data partition @DEV@ (exfat, label Ventoy) mounted read-only at /run/vtoy/data"
+expect_line "$log" "vtoy-iso-scan: live medium ready: Ventoy's /ISO images/ubuntu-test.iso on @DEV@"
 expect_no_line "$log" "findiso"
-expect_line "$log" "VTOYTEST: mounted /run/vtoy/data: /dev/sda1 exfat ro"
+expect_line "$log" "VTOYTEST: mounted /run/vtoy/data: @DEV@ exfat ro"
 expect_line "$log" "VTOYTEST: exists /run/vtoy/data/casper-rw.dat: yes"
 expect_line "$log" "VTOYTEST: mounted /cdrom: /dev/loop"
-expect_line "$log" "VTOYTEST: status: medium:       /ISO images/ubuntu-test.iso on /dev/sda1 (exfat, label Ventoy)"
+expect_status "$log" .medium.found_by ventoy
+expect_status "$log" .medium.iso_path "/ISO images/ubuntu-test.iso"
+expect_status "$log" .medium.label Ventoy
+expect_status "$log" .medium.fstype exfat
+expect_status "$log" .data.access read-only
 scenario_finish

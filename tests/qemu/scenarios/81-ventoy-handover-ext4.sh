@@ -12,9 +12,12 @@ qemu_boot "$SCENARIO_DIR/boot.log" "$STICK" "$SCENARIO_DIR/initrd.img" boot=live
 	fail "qemu exited with $?"
 log=$SCENARIO_DIR/boot.log
 expect_line "$log" "vtoy-iso-scan: Ventoy hand-over (/ventoy/ventoy_os_param): /ISO/debian-test.iso on partition 1 (ext4)"
-expect_line "$log" "vtoy-iso-scan: Ventoy's data partition /dev/sda1 (ext4, label Ventoy) mounted read-only at /run/vtoy/data"
+expect_line "$log" "vtoy-iso-scan: Ventoy's data partition @DEV@ (ext4, label Ventoy) mounted read-only at /run/vtoy/data"
 expect_line "$log" "vtoy-iso-scan: live-boot layout: 1 image(s) in live/"
-expect_line "$log" "VTOYTEST: mounted /run/vtoy/data: /dev/sda1 ext4 ro"
+expect_line "$log" "VTOYTEST: mounted /run/vtoy/data: @DEV@ ext4 ro"
 expect_line "$log" "VTOYTEST: exists /run/live/medium/live/filesystem.squashfs: yes"
 expect_line "$log" "VTOYTEST: root init started"
+expect_status "$log" .medium.fstype ext4
+expect_status "$log" .medium.label Ventoy
+expect_status "$log" .data.access read-only
 scenario_finish

@@ -40,7 +40,7 @@ qemu_boot "$SCENARIO_DIR/boot3.log" "$STICK" "$SCENARIO_DIR/initrd-dm.img" boot=
 	"vtoy.test=expect:$token" "vtoy.test=write:$token2" || fail "boot 3: qemu exited with $?"
 log=$SCENARIO_DIR/boot3.log
 expect_line "$log" "vtoy-iso-scan: image mapped read-only from Ventoy's image map"
-expect_line "$log" "vtoy-persist: Ventoy's persistence file mapped read-write from its map (1 chunk(s) on /dev/sda) at /dev/mapper/vtoy_persistent"
+expect_line "$log" "vtoy-persist: Ventoy's persistence file mapped read-write from its map (1 chunk(s) on @DEV@) at /dev/mapper/vtoy_persistent"
 expect_line "$log" "vtoy-persist: e2fsck: casper-rw: clean"
 expect_line "$log" "VTOYTEST: RESULT found $token"
 expect_line "$log" "VTOYTEST: RESULT wrote $token2"
