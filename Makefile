@@ -15,6 +15,7 @@ CFLAGS ?= -Os
 WARNINGS := -Wall -Wextra -Werror -std=gnu11
 CPPFLAGS += -D_GNU_SOURCE -Isrc/lib
 BLKID_LIBS = $(shell pkg-config --static --libs blkid 2>/dev/null || echo -lblkid)
+JANSSON_LIBS = $(shell pkg-config --static --libs jansson 2>/dev/null || echo -ljansson)
 
 B := build
 # The kernel the image and the scenarios use: the newest one that has both
@@ -51,11 +52,11 @@ $(B)/lib/libvtoy.a: $(LIB_OBJ)
 
 $(B)/bin/vtoy-iso-scan: $(ISO_SCAN_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
-	$(CC) -static -s -o $@ $(ISO_SCAN_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS)
+	$(CC) -static -s -o $@ $(ISO_SCAN_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) $(JANSSON_LIBS)
 
 $(B)/bin/vtoy-persist: $(PERSIST_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
-	$(CC) -static -s -o $@ $(PERSIST_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS)
+	$(CC) -static -s -o $@ $(PERSIST_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) $(JANSSON_LIBS)
 
 # What needs the kernel or the test tools installs them first, then works in
 # a sub-make (which evaluates KVER and KERNEL again).
@@ -82,7 +83,7 @@ $(B)/tests/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(ISO_SCAN_SRC) $(PERSIST_SRC) $(H
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc/vtoy_iso_scan -Isrc/vtoy_persist -Itests/unit -O1 -g $(WARNINGS) \
 		-fsanitize=address,undefined -fno-sanitize-recover=all -o $@ \
-		$(UNIT_SRC) $(LIB_SRC) $(filter-out %/main.c,$(ISO_SCAN_SRC) $(PERSIST_SRC)) -lblkid
+		$(UNIT_SRC) $(LIB_SRC) $(filter-out %/main.c,$(ISO_SCAN_SRC) $(PERSIST_SRC)) -lblkid $(JANSSON_LIBS)
 
 unit: $(B)/tests/unit-tests
 	$(B)/tests/unit-tests

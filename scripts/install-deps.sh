@@ -10,6 +10,7 @@ gcc gcc
 make make
 /usr/include/stdio.h libc6-dev
 /usr/lib/x86_64-linux-gnu/libblkid.a libblkid-dev
+/usr/lib/x86_64-linux-gnu/libjansson.a libjansson-dev
 pkg-config pkg-config
 file file
 /bin/busybox busybox-static

@@ -1,5 +1,6 @@
 #include "devspec.h"
 
+#include <blkid/blkid.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,16 +8,22 @@
 #include <string.h>
 #include <strings.h>
 
+/* libblkid splits NAME=value but takes any NAME: these are the ones we know. */
+static const struct {
+	const char *name;
+	enum devspec_kind kind;
+} tags[] = {
+	{ "CDLABEL", DEVSPEC_LABEL },	     /* dracut's name for an ISO9660 volume label */
+	{ "LABEL", DEVSPEC_LABEL },
+	{ "UUID", DEVSPEC_UUID },
+	{ "PARTUUID", DEVSPEC_PARTUUID },
+	{ "PARTLABEL", DEVSPEC_PARTLABEL },
+};
+
 static const struct {
 	const char *prefix;
 	enum devspec_kind kind;
-} tags[] = {
-	{ "CDLABEL=", DEVSPEC_LABEL },	     /* dracut's name for an ISO9660 volume label */
-	{ "LABEL=", DEVSPEC_LABEL },
-	{ "UUID=", DEVSPEC_UUID },
-	{ "PARTUUID=", DEVSPEC_PARTUUID },
-	{ "PARTLABEL=", DEVSPEC_PARTLABEL },
-}, udev_links[] = {
+} udev_links[] = {
 	{ "/dev/disk/by-label/", DEVSPEC_LABEL },
 	{ "/dev/disk/by-uuid/", DEVSPEC_UUID },
 	{ "/dev/disk/by-partuuid/", DEVSPEC_PARTUUID },
@@ -38,7 +45,8 @@ static int hex_digit(char c)
 
 /* udev names its links with every byte outside [A-Za-z0-9#+-.:=@_] and
  * valid UTF-8 written as \xNN; a backslash not starting such an escape is
- * kept as it is. */
+ * kept as it is. libblkid only encodes such names (blkid_encode_string()),
+ * so the decoding is ours. */
 static int udev_unescape(const char *in, char *out, size_t out_len)
 {
 	size_t n = 0;
@@ -82,19 +90,40 @@ static bool plain_dev_path(const char *p)
 	return true;
 }
 
+/* NAME=value through libblkid, as mount(8) reads fstab: one pair of quotes
+ * around the value is removed; an empty value or a missing closing quote
+ * is refused. */
+static int parse_tag(const char *text, struct devspec *out, char *buf, size_t buf_len)
+{
+	char *name = NULL, *value = NULL;
+	int ret = -EINVAL;
+
+	errno = 0;
+	if (blkid_parse_tag_string(text, &name, &value) != 0)
+		return errno == ENOMEM ? -ENOMEM : -EINVAL; /* only strdup() sets errno */
+	for (size_t i = 0; i < COUNT(tags); i++) {
+		if (strcmp(name, tags[i].name) != 0)
+			continue;
+		if (strlen(value) >= buf_len) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		strcpy(buf, value);
+		out->kind = tags[i].kind;
+		out->value = buf;
+		ret = 0;
+		break;
+	}
+	free(name);
+	free(value);
+	return ret;
+}
+
 int devspec_parse(const char *text, struct devspec *out, char *buf, size_t buf_len)
 {
-	for (size_t i = 0; i < COUNT(tags); i++) {
-		size_t len = strlen(tags[i].prefix);
-
-		if (strncmp(text, tags[i].prefix, len) != 0)
-			continue;
-		if (!text[len])
-			return -EINVAL;
-		out->kind = tags[i].kind;
-		out->value = text + len;
-		return 0;
-	}
+	/* A path may hold '=' (udev keeps it in by-id names): never a tag. */
+	if (text[0] != '/')
+		return parse_tag(text, out, buf, buf_len);
 	if (strncmp(text, "/dev/", 5) != 0 || !plain_dev_path(text + 5))
 		return -EINVAL;
 	for (size_t i = 0; i < COUNT(udev_links); i++) {
@@ -124,6 +153,16 @@ static bool same(const char *want, const char *have, bool ignore_case)
 	return ignore_case ? strcasecmp(want, have) == 0 : strcmp(want, have) == 0;
 }
 
+/* libblkid's own evaluation (blkid_evaluate_tag(), blkid_evaluate_spec())
+ * does not fit an initramfs without udev: it follows /dev/disk/by-* links,
+ * which nothing creates here, else probes every device of /proc/partitions
+ * (our loop devices among them) on each call and writes its cache to
+ * /run/blkid/blkid.tab, which would move into the running system; it
+ * returns one device, compares UUIDs case-sensitively and knows no CDLABEL.
+ * Our callers need every match among the devices already probed as they
+ * appeared (they warn of two, prefer the medium's disk, skip fixed disks
+ * under live-media=removable), so the match is made here, on struct blkdev. For a PATH, blkid_evaluate_spec()
+ * would take a '=' in a by-id name for a tag: realpath() instead. */
 bool devspec_matches(const struct devspec *spec, const struct blkdev *dev)
 {
 	switch (spec->kind) {

@@ -19,18 +19,22 @@ enum devspec_kind {
 
 struct devspec {
 	enum devspec_kind kind;
-	const char *value; /* points into the parsed text, or into the caller's buf */
+	const char *value; /* PATH: points into the parsed text; else into the caller's buf */
 };
 
 /* "CDLABEL=X" and "LABEL=X" give LABEL; "UUID=", "PARTUUID=", "PARTLABEL="
- * their kind; "/dev/..." a PATH. /dev/disk/by-label/X, by-uuid/X,
+ * their kind, split by libblkid's blkid_parse_tag_string() (quotes around
+ * the value removed: LABEL="My Stick") and the value copied into buf;
+ * "/dev/..." a PATH pointing into text. /dev/disk/by-label/X, by-uuid/X,
  * by-partuuid/X and by-partlabel/X become LABEL, UUID, PARTUUID and
  * PARTLABEL with udev's \xNN escapes decoded into buf: no udev runs in our
  * initramfs, so those links do not exist there. Other /dev/disk/by-* links
- * (by-id, by-path) stay PATHs, which match only a kernel device name.
- * Returns 0, -EINVAL for an empty value, a PATH not under /dev/ or with
- * empty, '.' or '..' components, a decoded NUL or an unknown form, or
- * -ENAMETOOLONG when a decoded value does not fit in buf. */
+ * (by-id, by-path) stay PATHs, which match only a kernel device name, or
+ * the device the link resolves to where udev made it.
+ * Returns 0, -EINVAL for an empty value, an unterminated quote, a PATH not
+ * under /dev/ or with empty, '.' or '..' components, a decoded NUL or an
+ * unknown form, -ENAMETOOLONG when a value does not fit in buf, or
+ * -ENOMEM. */
 int devspec_parse(const char *text, struct devspec *out, char *buf, size_t buf_len);
 
 /* PATH: equal to dev->node or to /dev/ + dev->name; LABEL, PARTLABEL: exact

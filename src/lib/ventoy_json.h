@@ -1,60 +1,13 @@
-/* /ventoy/ventoy.json: a strict, bounded JSON parser (RFC 8259, without
- * recursion) and the lookup of Ventoy's persistence plugin in it. */
+/* Ventoy's persistence plugin in /ventoy/ventoy.json: which entry applies
+ * to an ISO and which backend file it picks. The text is parsed by vjson
+ * (jansson, within our bounds); the plugin's rules are Ventoy's, kept here. */
 #ifndef VTOY_VENTOY_JSON_H
 #define VTOY_VENTOY_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VJSON_MAX_SIZE (1 << 20)  /* bytes of text */
-#define VJSON_MAX_DEPTH 32        /* nested arrays and objects */
-#define VJSON_MAX_VALUES 65536
-
-enum vjson_type {
-	VJSON_NULL,
-	VJSON_FALSE,
-	VJSON_TRUE,
-	VJSON_NUMBER,
-	VJSON_STRING,
-	VJSON_ARRAY,
-	VJSON_OBJECT,
-};
-
-/* Values are stored in document order: a container's children follow it,
- * and value + span is whatever comes after its whole subtree. */
-struct vjson_value {
-	enum vjson_type type;
-	const char *key;   /* member name inside an object, else NULL */
-	size_t key_len;
-	const char *str;   /* STRING: decoded UTF-8, NUL-terminated */
-	size_t len;        /* STRING: bytes in str (a "\u0000" escape counts) */
-	long long integer; /* NUMBER: its value when is_integer */
-	bool is_integer;   /* NUMBER: no fraction or exponent, fits a long long */
-	size_t count;      /* ARRAY, OBJECT: children */
-	size_t span;       /* 1 + values in the subtree */
-};
-
-struct vjson {
-	struct vjson_value *values; /* values[0] is the root */
-	size_t count;
-	char *strings;
-	/* After a failed parse: what and where (1-based). */
-	const char *error;
-	unsigned line, column;
-};
-
-/* Parses len bytes of text (a UTF-8 byte-order mark is skipped). Returns 0,
- * -EINVAL for malformed or too deeply nested text (doc->error says why),
- * -E2BIG when over the size or value limits, or -ENOMEM. */
-int vjson_parse(const char *text, size_t len, struct vjson *doc);
-void vjson_free(struct vjson *doc);
-
-/* Children of an array or object: first, then next until NULL. */
-const struct vjson_value *vjson_first(const struct vjson_value *parent);
-const struct vjson_value *vjson_next(const struct vjson_value *parent,
-				     const struct vjson_value *child);
-/* The first member of obj named key, or NULL (also when obj is no object). */
-const struct vjson_value *vjson_get(const struct vjson_value *obj, const char *key);
+#include "vjson.h"
 
 enum ventoy_autosel {
 	VENTOY_AUTOSEL_ABSENT,
@@ -79,7 +32,8 @@ struct ventoy_persistence_choice {
 /* Finds the persistence entry for iso_path in ventoy.json text and chooses a
  * backend (see ventoy_persistence_choose()). Returns 0 whether or not an
  * entry matched (out->matched, out->reason), -EINVAL/-E2BIG when the text
- * is not acceptable JSON (out->reason says where), or -ENOMEM. Free out with
+ * is not acceptable to vjson_parse() (out->reason says why, and where for
+ * a syntax error: "line L, column C"), or -ENOMEM. Free out with
  * ventoy_persistence_choice_free(). */
 int ventoy_json_persistence(const char *json, size_t len, const char *iso_path,
 			    struct ventoy_persistence_choice *out);

@@ -1,5 +1,7 @@
-/* libFuzzer target: the ventoy.json parser and the persistence lookup
- * (untrusted: the file is on the stick). */
+/* libFuzzer target: ventoy.json through vjson (jansson within our bounds)
+ * and the persistence lookup (untrusted: the file is on the stick). Only our
+ * code is instrumented; jansson is the Debian build. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +15,27 @@ static int exists_odd(const char *path, void *ctx)
 	return strlen(path) % 2;
 }
 
-/* Every value lies inside its parent; spans add up. */
-static size_t walk(const struct vjson_value *v)
+/* Values under v, v included; aborts past the depth bound. */
+static size_t walk(json_t *v, unsigned depth)
 {
-	size_t seen = 1, children = 0;
+	const char *key;
+	json_t *child;
+	size_t seen = 1, i;
 
-	for (const struct vjson_value *c = vjson_first(v); c; c = vjson_next(v, c)) {
-		if ((v->type == VJSON_OBJECT) != (c->key != NULL))
-			abort();
-		if (c->type == VJSON_STRING && (!c->str || c->str[c->len] != '\0'))
-			abort();
-		seen += walk(c);
-		children++;
-	}
-	if (seen != v->span || children != v->count)
+	if (!json_is_array(v) && !json_is_object(v))
+		return 1;
+	if (depth > VJSON_MAX_DEPTH)
 		abort();
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+			seen += walk(child, depth + 1);
+	} else {
+		json_object_foreach(v, key, child) {
+			if (!key)
+				abort();
+			seen += walk(child, depth + 1);
+		}
+	}
 	return seen;
 }
 
@@ -36,13 +44,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	struct ventoy_persistence_choice c;
 	struct vjson doc;
+	int ret = vjson_parse(text, size, &doc);
 
-	if (vjson_parse(text, size, &doc) == 0) {
-		if (walk(doc.values) != doc.count)
+	if (ret == 0) {
+		if (!doc.root || walk(doc.root, 1) != doc.count || doc.count > VJSON_MAX_VALUES)
 			abort();
 		vjson_free(&doc);
-	} else if (!doc.error && size <= VJSON_MAX_SIZE) {
-		abort(); /* every refusal says why */
+	} else {
+		/* every refusal says why, on one line, and a place is whole */
+		if (doc.root || !doc.error[0] || strchr(doc.error, '\n'))
+			abort();
+		if ((doc.line == 0) != (doc.column == 0))
+			abort();
+		/* a syntax error always has a place; only the depth bound has none */
+		if (ret == -EINVAL && doc.line == 0 && !strstr(doc.error, "nested more than"))
+			abort();
 	}
 
 	if (ventoy_json_persistence_mode(text, size, "/ISO/a1.iso", "uefi", &c) == 0) {

@@ -23,8 +23,33 @@ static void parse_tags(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK_INT(devspec_parse(cases[i].text, &spec, buf, sizeof(buf)), 0);
 		CHECK_INT(spec.kind, cases[i].kind);
-		CHECK(spec.value == cases[i].text + cases[i].value_at);
+		CHECK(spec.value == buf); /* libblkid's copy, kept in buf */
+		CHECK_STR(spec.value, cases[i].text + cases[i].value_at);
 	}
+}
+
+/* Quoting as libblkid (and so mount(8) in fstab) reads it. */
+static void parse_quoted_tags(void)
+{
+	static const struct {
+		const char *text, *value;
+	} cases[] = {
+		{ "LABEL=\"My Stick\"", "My Stick" },
+		{ "PARTLABEL='EFI System'", "EFI System" },
+		{ "UUID=\"1234-ABCD\"", "1234-ABCD" },
+		{ "LABEL=a\"b", "a\"b" }, /* a quote inside is kept */
+	};
+	struct devspec spec;
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(devspec_parse(cases[i].text, &spec, buf, sizeof(buf)), 0);
+		CHECK_STR(spec.value, cases[i].value);
+	}
+	CHECK_INT(devspec_parse("LABEL=\"open", &spec, buf, sizeof(buf)), -EINVAL);
+	CHECK_INT(devspec_parse("LABEL=\"\"", &spec, buf, sizeof(buf)), -EINVAL);
+	CHECK_INT(devspec_parse("LABEL=LONGLABEL", &spec, buf, 9), -ENAMETOOLONG);
+	CHECK_INT(devspec_parse("LABEL=LONGLABEL", &spec, buf, 10), 0);
 }
 
 static void parse_paths(void)
@@ -176,6 +201,7 @@ static void describe(void)
 
 const struct unit_test devspec_tests[] = {
 	UNIT_TEST(parse_tags),
+	UNIT_TEST(parse_quoted_tags),
 	UNIT_TEST(parse_paths),
 	UNIT_TEST(parse_udev_links),
 	UNIT_TEST(parse_invalid),

@@ -14,79 +14,111 @@ static int parse(const char *text, struct vjson *doc)
 	return vjson_parse(text, strlen(text), doc);
 }
 
-/* ---- the parser ---- */
+/* ---- the parser: jansson within our bounds ---- */
 
 static void parser_values(void)
 {
 	struct vjson doc;
-	const struct vjson_value *root, *v, *a;
+	const json_t *root, *v, *a;
 
 	CHECK_INT(parse(" {\"a\": [1, -2, 0, -0, 12.5, 1e3, 9223372036854775807, "
-			"9223372036854775808, true, false, null, \"s\", [], {}],\n"
-			"\"b\": {\"c\": \"d\"}, \"a\": 5} ", &doc), 0);
-	root = doc.values;
-	CHECK_INT(root->type, VJSON_OBJECT);
-	CHECK_INT(root->count, 3);
-	CHECK_INT(root->span, doc.count);
-	a = vjson_get(root, "a"); /* the first of two */
-	CHECK(a && a->type == VJSON_ARRAY);
-	CHECK_INT(a->count, 14);
-	v = vjson_first(a);
-	CHECK(v->is_integer && v->integer == 1);
-	v = vjson_next(a, v);
-	CHECK(v->is_integer && v->integer == -2);
-	v = vjson_next(a, v);
-	CHECK(v->is_integer && v->integer == 0);
-	v = vjson_next(a, v);
-	CHECK(v->is_integer && v->integer == 0);
-	v = vjson_next(a, v);
-	CHECK(v->type == VJSON_NUMBER && !v->is_integer);
-	v = vjson_next(a, v);
-	CHECK(v->type == VJSON_NUMBER && !v->is_integer);
-	v = vjson_next(a, v);
-	CHECK(v->is_integer && v->integer == 9223372036854775807LL);
-	v = vjson_next(a, v);
-	CHECK(v->type == VJSON_NUMBER && !v->is_integer);
-	v = vjson_next(a, v);
-	CHECK_INT(v->type, VJSON_TRUE);
-	CHECK_INT(vjson_next(a, v)->type, VJSON_FALSE);
-	v = vjson_next(a, vjson_next(a, v));
-	CHECK_INT(v->type, VJSON_NULL);
-	v = vjson_next(a, v);
-	CHECK_STR(v->str, "s");
-	v = vjson_next(a, v);
-	CHECK(v->type == VJSON_ARRAY && v->count == 0 && !vjson_first(v));
-	v = vjson_next(a, v);
-	CHECK(v->type == VJSON_OBJECT && v->count == 0);
-	CHECK(!vjson_next(a, v));
-	v = vjson_get(root, "b");
-	CHECK_STR(vjson_get(v, "c")->str, "d");
-	CHECK(!vjson_get(v, "missing"));
-	CHECK(!vjson_get(a, "c"));
+			"-9223372036854775808, true, false, null, \"s\", [], {}],\n"
+			"\"b\": {\"c\": \"d\"}} ", &doc), 0);
+	root = doc.root;
+	CHECK(json_is_object(root));
+	CHECK_INT(json_object_size(root), 2);
+	CHECK_INT(doc.count, 18);
+	a = json_object_get(root, "a");
+	CHECK(json_is_array(a));
+	CHECK_INT(json_array_size(a), 14);
+	v = json_array_get(a, 0);
+	CHECK(json_is_integer(v) && json_integer_value(v) == 1);
+	v = json_array_get(a, 1);
+	CHECK(json_is_integer(v) && json_integer_value(v) == -2);
+	v = json_array_get(a, 2);
+	CHECK(json_is_integer(v) && json_integer_value(v) == 0);
+	v = json_array_get(a, 3);
+	CHECK(json_is_integer(v) && json_integer_value(v) == 0);
+	CHECK(json_is_real(json_array_get(a, 4)));
+	CHECK(json_is_real(json_array_get(a, 5)));
+	v = json_array_get(a, 6);
+	CHECK(json_is_integer(v) && json_integer_value(v) == 9223372036854775807LL);
+	v = json_array_get(a, 7);
+	CHECK(json_is_integer(v) && json_integer_value(v) == -9223372036854775807LL - 1);
+	CHECK(json_is_true(json_array_get(a, 8)));
+	CHECK(json_is_false(json_array_get(a, 9)));
+	CHECK(json_is_null(json_array_get(a, 10)));
+	CHECK_STR(json_string_value(json_array_get(a, 11)), "s");
+	v = json_array_get(a, 12);
+	CHECK(json_is_array(v) && json_array_size(v) == 0);
+	v = json_array_get(a, 13);
+	CHECK(json_is_object(v) && json_object_size(v) == 0);
+	v = json_object_get(root, "b");
+	CHECK_STR(json_string_value(json_object_get(v, "c")), "d");
+	CHECK(!json_object_get(v, "missing"));
+	CHECK(!json_object_get(a, "c"));
 	vjson_free(&doc);
+	CHECK(!doc.root);
 	CHECK_INT(parse("\"top\"", &doc), 0);
-	CHECK_STR(doc.values[0].str, "top");
+	CHECK_STR(json_string_value(doc.root), "top");
 	vjson_free(&doc);
+}
+
+/* Ventoy takes the first of two members with one name; jansson would keep
+ * the last, so the text is refused, with the place. */
+static void duplicate_names_refused(void)
+{
+	struct vjson doc;
+
+	CHECK_INT(parse("{\"a\": [1],\n\"b\": {\"c\": \"d\"}, \"a\": 5}", &doc), -EINVAL);
+	CHECK(!doc.root);
+	CHECK_STR(doc.error, "duplicate object key near '\"a\"'");
+	CHECK_INT(doc.line, 2);
+	CHECK_INT(doc.column, 20);
+	CHECK_INT(parse("[{\"x\": 1}, {\"x\": {\"y\": 1, \"y\": 2}}]", &doc), -EINVAL);
+	CHECK_INT(parse("{\"a\": 1, \"A\": 2, \"a \": 3}", &doc), 0); /* names differ */
+	vjson_free(&doc);
+}
+
+/* Numbers that do not fit are refused, not rounded. */
+static void numbers_that_do_not_fit(void)
+{
+	static const char *const bad[] = { "[9223372036854775808]", "[-9223372036854775809]",
+					   "[99999999999999999999]", "[1e999]", NULL };
+	struct vjson doc;
+
+	for (int i = 0; bad[i]; i++) {
+		CHECK_INT(parse(bad[i], &doc), -EINVAL);
+		CHECK(doc.line == 1 && doc.column > 1);
+	}
+	CHECK_STR(doc.error, "real number overflow near '1e999'");
 }
 
 static void unicode_escapes(void)
 {
 	struct vjson doc;
+	const json_t *v;
 
 	CHECK_INT(parse("[\"caf\\u00e9 \\u20AC \\ud83d\\ude00 \\\"\\\\\\/\\b\\f\\n\\r\\t\", "
 			"\"a\\u0000b\", \"caf\xc3\xa9\"]", &doc), 0);
-	CHECK_STR(doc.values[1].str, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \"\\/\b\f\n\r\t");
-	CHECK_INT(doc.values[2].len, 3);
-	CHECK(memcmp(doc.values[2].str, "a\0b", 4) == 0);
-	CHECK_STR(doc.values[3].str, "caf\xc3\xa9");
+	CHECK_STR(json_string_value(json_array_get(doc.root, 0)),
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \"\\/\b\f\n\r\t");
+	v = json_array_get(doc.root, 1);
+	CHECK_INT(json_string_length(v), 3);
+	CHECK(memcmp(json_string_value(v), "a\0b", 4) == 0);
+	CHECK_STR(json_string_value(json_array_get(doc.root, 2)), "caf\xc3\xa9");
 	vjson_free(&doc);
 	CHECK_INT(parse("[\"\\ud83d\"]", &doc), -EINVAL);
 	CHECK_INT(parse("[\"\\ud83d\\u0041\"]", &doc), -EINVAL);
 	CHECK_INT(parse("[\"\\ude00\"]", &doc), -EINVAL);
 	CHECK_INT(parse("[\"\\u12G4\"]", &doc), -EINVAL);
 	CHECK_INT(parse("[\"\\u12\"]", &doc), -EINVAL);
+	CHECK_INT(parse("{\"a\\u0000\": 1}", &doc), -EINVAL); /* a NUL in a name */
+	CHECK_INT(parse("[\"caf\xe9\"]", &doc), -EINVAL);      /* Latin-1, not UTF-8 */
 	CHECK_INT(parse("[\"\\x41\"]", &doc), -EINVAL);
-	CHECK_STR(doc.error, "unknown escape in a string");
+	CHECK_STR(doc.error, "invalid escape near '\"\\x'");
+	CHECK_INT(doc.line, 1);
+	CHECK_INT(doc.column, 4);
 }
 
 static void malformed(void)
@@ -105,15 +137,20 @@ static void malformed(void)
 		if (ret != -EINVAL)
 			fprintf(stderr, "  accepted: %s\n", bad[i]);
 		CHECK_INT(ret, -EINVAL);
-		CHECK(doc.error != NULL);
-		CHECK(doc.values == NULL && doc.strings == NULL);
+		CHECK(doc.error[0] && !strchr(doc.error, '\t') && !strchr(doc.error, '\n'));
+		CHECK(doc.line >= 1 && doc.column >= 1); /* every syntax error has a place */
+		CHECK(doc.root == NULL);
 	}
 	CHECK_INT(vjson_parse("[1]\0", 4, &doc), -EINVAL);
-	CHECK_STR(doc.error, "trailing characters after the JSON text");
+	CHECK_STR(doc.error, "a NUL byte (is the file UTF-16? save it as UTF-8)");
+	CHECK_INT(doc.column, 4);
 	CHECK_INT(parse("{\n  \"a\": [1,\n   2 3]\n}", &doc), -EINVAL);
-	CHECK_STR(doc.error, "expected ',' or ']'");
+	CHECK_STR(doc.error, "']' expected near '3'");
 	CHECK_INT(doc.line, 3);
 	CHECK_INT(doc.column, 6);
+	/* columns count characters, not bytes */
+	CHECK_INT(parse("[\"\xc3\xa9\xc3\xa9\", 1 2]", &doc), -EINVAL);
+	CHECK_INT(doc.column, 10);
 }
 
 static void nesting_limit(void)
@@ -131,11 +168,14 @@ static void nesting_limit(void)
 	memset(text + VJSON_MAX_DEPTH + 1, ']', VJSON_MAX_DEPTH + 1);
 	text[2 * VJSON_MAX_DEPTH + 2] = '\0';
 	CHECK_INT(parse(text, &doc), -EINVAL);
-	CHECK_STR(doc.error, "nested too deeply");
+	CHECK_STR(doc.error, "arrays and objects nested more than 32 deep");
+	CHECK(!doc.root);
+	/* deeper than jansson's own bound: refused by its parser, with a place */
 	memset(text, '[', 100000);
 	memset(text + 100000, ']', 100000);
 	text[200000] = '\0';
 	CHECK_INT(parse(text, &doc), -EINVAL);
+	CHECK(doc.line == 1 && doc.column > VJSON_MAX_DEPTH);
 }
 
 static void size_limits(void)
@@ -148,6 +188,7 @@ static void size_limits(void)
 	memset(text, ' ', len);
 	text[0] = '0';
 	CHECK_INT(vjson_parse(text, len, &doc), -E2BIG);
+	CHECK_STR(doc.error, "larger than 1 MiB");
 	/* [0,0,0,...]: more values than allowed */
 	text[0] = '[';
 	for (size_t i = 1; i < 2 * VJSON_MAX_VALUES + 1; i += 2) {
@@ -157,6 +198,7 @@ static void size_limits(void)
 	text[2 * VJSON_MAX_VALUES + 1] = '0';
 	text[2 * VJSON_MAX_VALUES + 2] = ']';
 	CHECK_INT(vjson_parse(text, 2 * VJSON_MAX_VALUES + 3, &doc), -E2BIG);
+	CHECK(!doc.root);
 	free(text);
 }
 
@@ -165,10 +207,14 @@ static void byte_order_marks(void)
 	struct vjson doc;
 
 	CHECK_INT(parse("\xef\xbb\xbf{\"a\": 1}", &doc), 0);
-	CHECK(vjson_get(doc.values, "a")->integer == 1);
+	CHECK(json_integer_value(json_object_get(doc.root, "a")) == 1);
 	vjson_free(&doc);
 	CHECK_INT(vjson_parse("\xff\xfe{\0}\0", 6, &doc), -EINVAL);
 	CHECK_STR(doc.error, "the text is UTF-16; save it as UTF-8");
+	/* UTF-16 without a mark: the first NUL says it */
+	CHECK_INT(vjson_parse("{\0\"\0a\0\"\0:\0", 10, &doc), -EINVAL);
+	CHECK_STR(doc.error, "a NUL byte (is the file UTF-16? save it as UTF-8)");
+	CHECK_INT(doc.line, 1);
 }
 
 /* ---- the persistence plugin ---- */
@@ -274,6 +320,7 @@ static void backend_string_or_array(void)
 
 static void autosel_rules(void)
 {
+	struct ventoy_persistence_choice c;
 	static const struct {
 		const char *entry_tail;
 		int chosen;
@@ -287,9 +334,7 @@ static void autosel_rules(void)
 		{ "\"backend\": [\"/a.dat\", \"/b.dat\"], \"autosel\": 3", -1,
 		  "autosel 3 out of range 1..2" },
 		{ "\"backend\": \"/a.dat\", \"autosel\": -1", -1, "autosel -1 out of range 1..1" },
-		{ "\"backend\": \"/a.dat\", \"autosel\": 99999999999999999999", -1,
-		  "autosel is not a whole number" },
-		{ "\"backend\": \"/a.dat\", \"autosel\": \"1\"", -1, "autosel is not a whole number" },
+			{ "\"backend\": \"/a.dat\", \"autosel\": \"1\"", -1, "autosel is not a whole number" },
 		{ "\"backend\": \"/a.dat\", \"autosel\": 1.0", -1, "autosel is not a whole number" },
 		{ "\"backend\": \"/a.dat\", \"autosel\": null", -1, "autosel is not a whole number" },
 		{ "\"backend\": \"/a.dat\", \"timeout\": -5", 0, "the only backend, no autosel" },
@@ -297,8 +342,6 @@ static void autosel_rules(void)
 	char json[512];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct ventoy_persistence_choice c;
-
 		snprintf(json, sizeof(json), "{\"persistence\": [{\"image\": \"/a.iso\", %s}]}",
 			 cases[i].entry_tail);
 		CHECK_INT(lookup(json, "/a.iso", &c), 0);
@@ -308,6 +351,14 @@ static void autosel_rules(void)
 		CHECK_INT(c.timeout, -1);
 		ventoy_persistence_choice_free(&c);
 	}
+	/* An autosel too big for 64 bits makes the text unusable, not the entry. */
+	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/a.iso\", \"backend\": \"/a.dat\", "
+			 "\"autosel\": 99999999999999999999}]}", "/a.iso", &c), -EINVAL);
+	CHECK(!c.matched);
+	CHECK_INT(c.chosen, -1);
+	CHECK_STR(c.reason, "not valid JSON: line 1, column 89: too big integer near "
+			    "'99999999999999999999'");
+	ventoy_persistence_choice_free(&c);
 }
 
 static int exists_unless_b(const char *path, void *ctx)
@@ -464,21 +515,30 @@ static void unicode_in_paths(void)
 static void malformed_json_reported(void)
 {
 	struct ventoy_persistence_choice c;
+	char deep[2 * (VJSON_MAX_DEPTH + 1)];
 	const char *json = "{\"persistence\": [{\"image\": \"/a.iso\", \"backend\": \"/p.dat\"}]}";
 
 	CHECK_INT(ventoy_json_persistence(json, strlen(json) - 3, "/a.iso", &c), -EINVAL);
 	CHECK(!c.matched);
 	CHECK_INT(c.chosen, -1);
-	CHECK_STR(c.reason, "not valid JSON: line 1, column 57: unexpected end of text");
+	CHECK_STR(c.reason, "not valid JSON: line 1, column 56: '}' expected near end of file");
 	ventoy_persistence_choice_free(&c);
 	CHECK_INT(lookup("{\"persistence\": []} trailing", "/a.iso", &c), -EINVAL);
-	CHECK_STR(c.reason, "not valid JSON: line 1, column 21: trailing characters after the JSON "
-			    "text");
+	CHECK_STR(c.reason, "not valid JSON: line 1, column 28: end of file expected near "
+			    "'trailing'");
+	ventoy_persistence_choice_free(&c);
+	/* the depth bound is ours, checked after jansson's parse: no place */
+	memset(deep, '[', sizeof(deep) / 2);
+	memset(deep + sizeof(deep) / 2, ']', sizeof(deep) / 2);
+	CHECK_INT(ventoy_json_persistence(deep, sizeof(deep), "/a.iso", &c), -EINVAL);
+	CHECK_STR(c.reason, "not read: arrays and objects nested more than 32 deep");
 	ventoy_persistence_choice_free(&c);
 }
 
 const struct unit_test ventoy_json_tests[] = {
 	UNIT_TEST(parser_values),
+	UNIT_TEST(duplicate_names_refused),
+	UNIT_TEST(numbers_that_do_not_fit),
 	UNIT_TEST(unicode_escapes),
 	UNIT_TEST(malformed),
 	UNIT_TEST(nesting_limit),
