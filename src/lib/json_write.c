@@ -22,7 +22,7 @@ static void put_escaped(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void member(struct json_writer *w, const char *key)
+static void member(struct jw *w, const char *key)
 {
 	if (w->need_comma[w->depth])
 		fputc(',', w->out);
@@ -33,63 +33,63 @@ static void member(struct json_writer *w, const char *key)
 	}
 }
 
-void json_begin(struct json_writer *w, FILE *out)
+void jw_begin(struct jw *w, FILE *out)
 {
 	w->out = out;
 	w->depth = 0;
 	w->need_comma[0] = false;
 }
 
-static void open_container(struct json_writer *w, const char *key, char c)
+static void open_container(struct jw *w, const char *key, char c)
 {
 	member(w, key);
 	fputc(c, w->out);
-	if (w->depth + 1 < JSON_DEPTH_MAX)
+	if (w->depth + 1 < JW_DEPTH_MAX)
 		w->depth++;
 	w->need_comma[w->depth] = false;
 }
 
-static void close_container(struct json_writer *w, char c)
+static void close_container(struct jw *w, char c)
 {
 	fputc(c, w->out);
 	if (w->depth > 0)
 		w->depth--;
 }
 
-void json_object(struct json_writer *w, const char *key) { open_container(w, key, '{'); }
-void json_array(struct json_writer *w, const char *key) { open_container(w, key, '['); }
-void json_end_object(struct json_writer *w) { close_container(w, '}'); }
-void json_end_array(struct json_writer *w) { close_container(w, ']'); }
+void jw_object(struct jw *w, const char *key) { open_container(w, key, '{'); }
+void jw_array(struct jw *w, const char *key) { open_container(w, key, '['); }
+void jw_end_object(struct jw *w) { close_container(w, '}'); }
+void jw_end_array(struct jw *w) { close_container(w, ']'); }
 
-void json_string(struct json_writer *w, const char *key, const char *value)
+void jw_string(struct jw *w, const char *key, const char *value)
 {
 	if (!value || !*value) {
-		json_null(w, key);
+		jw_null(w, key);
 		return;
 	}
 	member(w, key);
 	put_escaped(w->out, value);
 }
 
-void json_bool(struct json_writer *w, const char *key, bool value)
+void jw_bool(struct jw *w, const char *key, bool value)
 {
 	member(w, key);
 	fputs(value ? "true" : "false", w->out);
 }
 
-void json_number(struct json_writer *w, const char *key, long long value)
+void jw_number(struct jw *w, const char *key, long long value)
 {
 	member(w, key);
 	fprintf(w->out, "%lld", value);
 }
 
-void json_null(struct json_writer *w, const char *key)
+void jw_null(struct jw *w, const char *key)
 {
 	member(w, key);
 	fputs("null", w->out);
 }
 
-void json_finish(struct json_writer *w)
+void jw_finish(struct jw *w)
 {
 	fputc('\n', w->out);
 	fflush(w->out);

@@ -191,110 +191,110 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 	fclose(log);
 }
 
-static void json_mount(struct json_writer *w, const struct mount_now *m)
+static void jw_mount(struct jw *w, const struct mount_now *m)
 {
-	json_bool(w, "mounted", m->mounted);
-	json_string(w, "access", m->path && m->mounted ? access_now(m) : NULL);
+	jw_bool(w, "mounted", m->mounted);
+	jw_string(w, "access", m->path && m->mounted ? access_now(m) : NULL);
 }
 
-static void json_list(struct json_writer *w, const char *name, const struct kvlist *kv,
+static void jw_list(struct jw *w, const char *name, const struct kvlist *kv,
 		      const char *key)
 {
-	json_array(w, name);
+	jw_array(w, name);
 	for (const struct kv *i = NULL; (i = kvlist_next(kv, key, i));)
-		json_string(w, NULL, i->value);
-	json_end_array(w);
+		jw_string(w, NULL, i->value);
+	jw_end_array(w);
 }
 
 static void print_json(const struct status *st, FILE *out)
 {
 	const struct kvlist *m = &st->medium, *p = &st->persist;
-	struct json_writer w;
+	struct jw w;
 	const char *layers = get(m, "VTOY_LAYER_COUNT");
 
-	json_begin(&w, out);
-	json_object(&w, NULL);
-	json_string(&w, "version", VTOY_VERSION);
+	jw_begin(&w, out);
+	jw_object(&w, NULL);
+	jw_string(&w, "version", VTOY_VERSION);
 
-	json_object(&w, "medium");
-	json_string(&w, "found_by", get(m, "VTOY_MEDIUM_SOURCE"));
-	json_string(&w, "found_by_value", get(m, "VTOY_MEDIUM_SOURCE_VALUE"));
-	json_string(&w, "iso_path", get(m, "VTOY_ISO_PATH"));
-	json_string(&w, "device", get(m, "VTOY_MEDIUM_DEVICE"));
-	json_string(&w, "disk", get(m, "VTOY_MEDIUM_DISK"));
-	json_bool(&w, "whole_disk", yes(m, "VTOY_MEDIUM_WHOLE_DISK"));
-	json_string(&w, "fstype", get(m, "VTOY_MEDIUM_FSTYPE"));
-	json_string(&w, "label", get(m, "VTOY_MEDIUM_LABEL"));
-	json_string(&w, "uuid", get(m, "VTOY_MEDIUM_UUID"));
-	json_string(&w, "iso_device", get(m, "VTOY_ISO_LOOP"));
-	json_string(&w, "iso_label", get(m, "VTOY_ISO_LABEL"));
-	json_string(&w, "iso_uuid", get(m, "VTOY_ISO_UUID"));
-	json_string(&w, "layout", get(m, "VTOY_LAYOUT"));
-	json_string(&w, "media_path", get(m, "VTOY_MEDIA_PATH"));
-	json_number(&w, "layers", layers ? strtoll(layers, NULL, 10) : 0);
-	json_bool(&w, "toram", yes(m, "VTOY_TORAM"));
-	json_end_object(&w);
+	jw_object(&w, "medium");
+	jw_string(&w, "found_by", get(m, "VTOY_MEDIUM_SOURCE"));
+	jw_string(&w, "found_by_value", get(m, "VTOY_MEDIUM_SOURCE_VALUE"));
+	jw_string(&w, "iso_path", get(m, "VTOY_ISO_PATH"));
+	jw_string(&w, "device", get(m, "VTOY_MEDIUM_DEVICE"));
+	jw_string(&w, "disk", get(m, "VTOY_MEDIUM_DISK"));
+	jw_bool(&w, "whole_disk", yes(m, "VTOY_MEDIUM_WHOLE_DISK"));
+	jw_string(&w, "fstype", get(m, "VTOY_MEDIUM_FSTYPE"));
+	jw_string(&w, "label", get(m, "VTOY_MEDIUM_LABEL"));
+	jw_string(&w, "uuid", get(m, "VTOY_MEDIUM_UUID"));
+	jw_string(&w, "iso_device", get(m, "VTOY_ISO_LOOP"));
+	jw_string(&w, "iso_label", get(m, "VTOY_ISO_LABEL"));
+	jw_string(&w, "iso_uuid", get(m, "VTOY_ISO_UUID"));
+	jw_string(&w, "layout", get(m, "VTOY_LAYOUT"));
+	jw_string(&w, "media_path", get(m, "VTOY_MEDIA_PATH"));
+	jw_number(&w, "layers", layers ? strtoll(layers, NULL, 10) : 0);
+	jw_bool(&w, "toram", yes(m, "VTOY_TORAM"));
+	jw_end_object(&w);
 
-	json_object(&w, "data");
-	json_string(&w, "mount", st->data.path);
-	json_mount(&w, &st->data);
-	json_end_object(&w);
+	jw_object(&w, "data");
+	jw_string(&w, "mount", st->data.path);
+	jw_mount(&w, &st->data);
+	jw_end_object(&w);
 
-	json_object(&w, "persistence");
-	json_string(&w, "requested", get(p, "VTOY_PERSISTENCE_REQUESTED"));
-	json_string(&w, "mode", get(p, "VTOY_PERSISTENCE"));
-	json_bool(&w, "active", persistence_active(st));
-	json_string(&w, "fallback_reason", get(p, "VTOY_FALLBACK_REASON"));
-	json_end_object(&w);
+	jw_object(&w, "persistence");
+	jw_string(&w, "requested", get(p, "VTOY_PERSISTENCE_REQUESTED"));
+	jw_string(&w, "mode", get(p, "VTOY_PERSISTENCE"));
+	jw_bool(&w, "active", persistence_active(st));
+	jw_string(&w, "fallback_reason", get(p, "VTOY_FALLBACK_REASON"));
+	jw_end_object(&w);
 
 	if (get(p, "VTOY_STORE_SOURCE")) {
-		json_object(&w, "store");
-		json_string(&w, "source", get(p, "VTOY_STORE_SOURCE"));
-		json_string(&w, "kind", get(p, "VTOY_STORE_KIND"));
-		json_string(&w, "device", get(p, "VTOY_STORE_DEVICE"));
-		json_string(&w, "fstype", get(p, "VTOY_STORE_FSTYPE"));
-		json_string(&w, "label", get(p, "VTOY_STORE_LABEL"));
-		json_string(&w, "uuid", get(p, "VTOY_STORE_UUID"));
-		json_string(&w, "layout", get(p, "VTOY_STORE_LAYOUT"));
-		json_string(&w, "dir", get(p, "VTOY_STORE_DIR"));
-		json_string(&w, "fsck", get(p, "VTOY_STORE_FSCK"));
-		json_string(&w, "remove", get(p, "VTOY_STORE_REMOVE"));
-		json_string(&w, "mount", st->store.path);
-		json_mount(&w, &st->store);
-		json_end_object(&w);
+		jw_object(&w, "store");
+		jw_string(&w, "source", get(p, "VTOY_STORE_SOURCE"));
+		jw_string(&w, "kind", get(p, "VTOY_STORE_KIND"));
+		jw_string(&w, "device", get(p, "VTOY_STORE_DEVICE"));
+		jw_string(&w, "fstype", get(p, "VTOY_STORE_FSTYPE"));
+		jw_string(&w, "label", get(p, "VTOY_STORE_LABEL"));
+		jw_string(&w, "uuid", get(p, "VTOY_STORE_UUID"));
+		jw_string(&w, "layout", get(p, "VTOY_STORE_LAYOUT"));
+		jw_string(&w, "dir", get(p, "VTOY_STORE_DIR"));
+		jw_string(&w, "fsck", get(p, "VTOY_STORE_FSCK"));
+		jw_string(&w, "remove", get(p, "VTOY_STORE_REMOVE"));
+		jw_string(&w, "mount", st->store.path);
+		jw_mount(&w, &st->store);
+		jw_end_object(&w);
 	} else {
-		json_null(&w, "store");
+		jw_null(&w, "store");
 	}
 	if (get(p, "VTOY_HOME_SOURCE")) {
-		json_object(&w, "home");
-		json_string(&w, "source", get(p, "VTOY_HOME_SOURCE"));
-		json_string(&w, "kind", get(p, "VTOY_HOME_KIND"));
-		json_string(&w, "label", get(p, "VTOY_HOME_LABEL"));
-		json_string(&w, "uuid", get(p, "VTOY_HOME_UUID"));
-		json_string(&w, "fsck", get(p, "VTOY_HOME_FSCK"));
-		json_string(&w, "mount", st->home.path);
-		json_mount(&w, &st->home);
-		json_string(&w, "fallback_reason", get(p, "VTOY_HOME_FALLBACK_REASON"));
-		json_end_object(&w);
+		jw_object(&w, "home");
+		jw_string(&w, "source", get(p, "VTOY_HOME_SOURCE"));
+		jw_string(&w, "kind", get(p, "VTOY_HOME_KIND"));
+		jw_string(&w, "label", get(p, "VTOY_HOME_LABEL"));
+		jw_string(&w, "uuid", get(p, "VTOY_HOME_UUID"));
+		jw_string(&w, "fsck", get(p, "VTOY_HOME_FSCK"));
+		jw_string(&w, "mount", st->home.path);
+		jw_mount(&w, &st->home);
+		jw_string(&w, "fallback_reason", get(p, "VTOY_HOME_FALLBACK_REASON"));
+		jw_end_object(&w);
 	} else {
-		json_null(&w, "home");
+		jw_null(&w, "home");
 	}
-	json_list(&w, "custom_mounts", p, "VTOY_CUSTOM_MOUNT");
-	json_list(&w, "custom_mounts_refused", p, "VTOY_CUSTOM_MOUNT_REFUSED");
+	jw_list(&w, "custom_mounts", p, "VTOY_CUSTOM_MOUNT");
+	jw_list(&w, "custom_mounts_refused", p, "VTOY_CUSTOM_MOUNT_REFUSED");
 
-	json_object(&w, "root");
-	json_bool(&w, "overlay", st->root_is_overlay);
-	json_string(&w, "upper", st->root_is_overlay ? st->root_upper : get(p, "VTOY_UPPERDIR"));
-	json_end_object(&w);
+	jw_object(&w, "root");
+	jw_bool(&w, "overlay", st->root_is_overlay);
+	jw_string(&w, "upper", st->root_is_overlay ? st->root_upper : get(p, "VTOY_UPPERDIR"));
+	jw_end_object(&w);
 
-	json_object(&w, "image_change");
-	json_string(&w, "changed", get(p, "VTOY_MEDIUM_CHANGED"));
-	json_string(&w, "before", get(p, "VTOY_MEDIUM_BEFORE"));
-	json_string(&w, "now", get(p, "VTOY_MEDIUM_NOW"));
-	json_end_object(&w);
+	jw_object(&w, "image_change");
+	jw_string(&w, "changed", get(p, "VTOY_MEDIUM_CHANGED"));
+	jw_string(&w, "before", get(p, "VTOY_MEDIUM_BEFORE"));
+	jw_string(&w, "now", get(p, "VTOY_MEDIUM_NOW"));
+	jw_end_object(&w);
 
-	json_end_object(&w);
-	json_finish(&w);
+	jw_end_object(&w);
+	jw_finish(&w);
 }
 
 int persist_status(const struct status_opts *opts)
