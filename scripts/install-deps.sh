@@ -36,6 +36,8 @@ lsinitrd dracut-core
 dpkg-deb dpkg
 systemctl systemd
 udevadm udev
+dmsetup dmsetup
+/usr/share/OVMF/OVMF_CODE_4M.fd ovmf
 jq jq
 /usr/share/initramfs-tools/hooks/live live-boot-initramfs-tools
 /lib/live/boot/9990-main.sh live-boot

@@ -78,6 +78,27 @@ int blkdev_probe(const char *path, struct blkdev *dev)
 	return rc == -1 ? -EIO : 0;
 }
 
+int blkdev_slave(dev_t devno, char *name, size_t len)
+{
+	char path[96];
+	struct dirent *de;
+	DIR *dir;
+	int ret = -ENOENT;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/slaves", major(devno), minor(devno));
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		ret = (size_t)snprintf(name, len, "%s", de->d_name) < len ? 0 : -ENAMETOOLONG;
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
 int blkdev_ensure_node(const struct blkdev *dev)
 {
 	struct stat st;

@@ -40,6 +40,11 @@ void blkdev_list_free(struct blkdev_list *list);
  * not be read. */
 int blkdev_probe(const char *path, struct blkdev *dev);
 
+/* The device a stacked device (device-mapper, loop) sits on: the first
+ * entry of /sys/dev/block/MAJ:MIN/slaves, its kernel name ("sda1") in name.
+ * Returns 0, -ENOENT when it has none, or -errno. */
+int blkdev_slave(dev_t devno, char *name, size_t len);
+
 /* Makes sure /dev/NAME exists for dev (mknod when devtmpfs lacks it). */
 int blkdev_ensure_node(const struct blkdev *dev);
 

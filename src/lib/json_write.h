@@ -1,6 +1,7 @@
 /* Writing a JSON document to a stdio stream, for the machine-readable
- * status (jw_: jansson, which we link, owns the json_ names). Strings are escaped as RFC 8259 asks; the writer keeps track of
- * commas. Not a parser: bytes from a stick are only ever written out. */
+ * status (jw_: jansson, which we link, owns the json_ names). Strings are
+ * escaped as RFC 8259 asks; the writer keeps track of commas. Not a parser:
+ * bytes from a stick are only ever written out. */
 #ifndef VTOY_JSON_WRITE_H
 #define VTOY_JSON_WRITE_H
 

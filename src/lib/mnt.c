@@ -79,21 +79,29 @@ int fstype_mountable(const char *fstype)
 	return 0;
 }
 
-int mount_private_dir(const char *dir)
+int mount_is_root(const char *dir)
 {
 	struct statx stx;
+
+	if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, 0, &stx) < 0)
+		return -errno;
+	return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+int mount_private_dir(const char *dir)
+{
 	int ret = mkdir_p(dir, 0755);
 
 	if (ret < 0)
 		return ret;
 	/* Bound once already (a second run from a rescue shell): binding again
 	 * would hide what is mounted below it. */
-	if (statx(AT_FDCWD, dir, AT_SYMLINK_NOFOLLOW, 0, &stx) < 0)
+	ret = mount_is_root(dir);
+	if (ret < 0)
+		return ret;
+	if (!ret && mount(dir, dir, NULL, MS_BIND, NULL) < 0)
 		return -errno;
-	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-		if (mount(dir, dir, NULL, MS_BIND, NULL) < 0)
-			return -errno;
 	if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
 		return -errno;
 	return 0;

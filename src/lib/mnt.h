@@ -10,6 +10,9 @@ int mkdir_p(const char *path, mode_t mode);
 int mount_at(const char *source, const char *target, const char *fstype, unsigned long flags,
 	     const char *data);
 
+/* 1 when dir is the root of a mount, 0 when not, -errno. */
+int mount_is_root(const char *dir);
+
 /* Makes dir a private mount of its own (bound onto itself). The kernel
  * refuses MS_MOVE out of a shared parent mount, and systemd's initrd makes
  * every mount shared. */

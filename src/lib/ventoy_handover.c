@@ -258,8 +258,10 @@ int ventoy_handover_read(const struct ventoy_sources *src, struct ventoy_handove
 			continue;
 		ret = sources[i].read(sources[i].path, &out->param, out->origin,
 				      sizeof(out->origin));
-		if (ret == 0)
+		if (ret == 0) {
+			out->from_cpio = sources[i].read == from_cpio;
 			break;
+		}
 		if (used < sizeof(looked_at)) {
 			int n = snprintf(looked_at + used, sizeof(looked_at) - used, "%s%s",
 					 used ? ", " : "", out->origin);

@@ -4,6 +4,7 @@
 #ifndef VTOY_VENTOY_HANDOVER_H
 #define VTOY_VENTOY_HANDOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,11 @@ struct ventoy_handover {
 	/* "/ventoy/ventoy_os_param", "EFI variable VentoyOsParam",
 	 * "ACPI table VTOY", "low memory at 0x8xxxx" */
 	char origin[64];
+	/* The structure came from the cpio Ventoy prepends to the initrd: its
+	 * hook ran, so the persistence menu's choice is in the maps (a missing
+	 * persistent map means "no persistence" was chosen). The firmware
+	 * copies come with no maps and no menu. */
+	bool from_cpio;
 	struct ventoy_chunk *image_map;      /* NULL when absent or refused */
 	size_t image_map_count;
 	struct ventoy_chunk *persistent_map; /* NULL when absent or refused */

@@ -110,18 +110,43 @@ out:
 	return ret;
 }
 
+#define EFIVARS_DIR "/sys/firmware/efi/efivars"
+
+/* On UEFI, Ventoy's hand-over is also an EFI variable, the only copy for an
+ * ISO Ventoy marks compatible (it gets no cpio). Nobody mounts efivarfs in
+ * our image: it is mounted read-only for the read, then unmounted, so that
+ * the live system mounts it as it wants (read-write, for efibootmgr).
+ * Returns true when mounted here. */
+static bool efivarfs_mount(void)
+{
+	if (access("/sys/firmware/efi", F_OK) < 0 || mount_is_root(EFIVARS_DIR) != 0)
+		return false; /* a BIOS boot; or mounted already (systemd's initrd) */
+	if (mount("efivarfs", EFIVARS_DIR, "efivarfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0) {
+		log_info("cannot mount efivarfs at %s to look for Ventoy's EFI variable: %s%s",
+			 EFIVARS_DIR, strerror(errno), errno == ENODEV ? " (no efivarfs module)" : "");
+		return false;
+	}
+	log_debug("efivarfs mounted read-only at %s", EFIVARS_DIR);
+	return true;
+}
+
 /* Ventoy's hand-over comes first; when it is absent, or names a disk that
  * never shows up, the command line decides. 0 or -errno. */
 static int locate(struct scan *s)
 {
 	long long start = monotonic_ms();
 	struct ventoy_sources sources;
+	bool efivars;
 	int ret;
 
 	ventoy_sources_default(&sources);
 	if (s->opts->ventoy_dir)
 		sources.ventoy_dir = s->opts->ventoy_dir;
+	efivars = efivarfs_mount();
 	ret = ventoy_handover_read(&sources, &s->ventoy);
+	if (efivars && umount2(EFIVARS_DIR, 0) < 0)
+		log_warn("cannot unmount efivarfs from %s: %s", EFIVARS_DIR, strerror(errno));
 	if (ret == 0) {
 		s->from_ventoy = true;
 		ret = ventoy_locate(&s->ventoy, s->opts->run_dir, s->src.timeout_ms, &s->loc,

@@ -126,6 +126,87 @@ static int open_on_partition(struct ventoy_ctx *c, const struct blkdev *part)
 	return 1;
 }
 
+/* The data partition under Ventoy's own dm devices. They claim it, so it
+ * cannot be mounted itself (EBUSY); Ventoy 1.1.01 and later also map the
+ * whole partition as /dev/mapper/<its name> for that: mounted read-only in
+ * its place. */
+static void mount_partition_map(const struct blkdev *part, const char *run_dir,
+				struct medium_location *loc)
+{
+	char node[BLKDEV_PATH_MAX + 16], probe[PATH_MAX];
+	dev_t devno;
+	int ret;
+
+	if (dm_lookup(part->name, &devno) < 0) {
+		log_warn("%s is held by Ventoy's device-mapper devices and Ventoy made no map of "
+			 "it (Ventoy before 1.1.01): the data partition is not mounted, so "
+			 "/ventoy/ventoy.json and files on it are not read", part->node);
+		return;
+	}
+	snprintf(node, sizeof(node), DM_MAPPER_DIR "/%s", part->name);
+	snprintf(probe, sizeof(probe), "%s/probe/%s", run_dir, part->name);
+	ret = mount_probe_ro(node, probe, part->fstype);
+	if (ret == 0) {
+		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s/data", run_dir);
+		ret = mkdir_p(loc->data_mount, 0755);
+		if (ret == 0 && mount(probe, loc->data_mount, NULL, MS_MOVE, NULL) < 0)
+			ret = -errno;
+		if (ret < 0)
+			snprintf(loc->data_mount, sizeof(loc->data_mount), "%s", probe);
+		else
+			rmdir(probe);
+	}
+	if (ret < 0 && !loc->data_mount[0]) {
+		log_warn("cannot mount %s (Ventoy's map of %s, %s) read-only: %s", node, part->node,
+			 part->fstype, strerror(-ret));
+		rmdir(probe);
+		return;
+	}
+	log_notice("Ventoy's data partition %s (%s%s%s) mounted read-only at %s through %s, "
+		   "Ventoy's map of it", part->node, part->fstype, part->label[0] ? ", label " : "",
+		   part->label, loc->data_mount, node);
+}
+
+/* Fills loc from the devices under Ventoy's /dev/mapper/ventoy: the
+ * partition its table maps (sysfs slaves), its disk, checked against the
+ * hand-over, and mounts the data partition through Ventoy's map of it. */
+static void ventoy_devices_locate(const struct ventoy_handover *h, dev_t devno,
+				  const char *run_dir, struct medium_location *loc)
+{
+	struct blkdev_list list;
+	const struct blkdev *part = NULL, *disk = NULL;
+	char slave[256];
+
+	if (blkdev_slave(devno, slave, sizeof(slave)) < 0) {
+		log_warn("/dev/mapper/%s maps no partition that sysfs names: Ventoy's disk is not "
+			 "known", VENTOY_DM_NAME);
+		return;
+	}
+	if (blkdev_scan(&list) < 0)
+		return;
+	part = find_dev(&list, slave);
+	if (part)
+		disk = find_dev(&list, part->disk);
+	if (!part || !disk || !part->is_partition) {
+		log_warn("/dev/mapper/%s maps %s, which is not a partition of a disk: Ventoy's disk "
+			 "is not known", VENTOY_DM_NAME, slave);
+	} else if (disk->size != h->param.disk_size) {
+		log_warn("/dev/mapper/%s maps %s, on a %llu-byte disk; Ventoy's hand-over names a "
+			 "%llu-byte disk: not taking it as Ventoy's", VENTOY_DM_NAME, part->node,
+			 disk->size, (unsigned long long)h->param.disk_size);
+	} else {
+		snprintf(loc->device, sizeof(loc->device), "%s", part->node);
+		snprintf(loc->disk, sizeof(loc->disk), "%s", disk->node);
+		snprintf(loc->fstype, sizeof(loc->fstype), "%s", part->fstype);
+		snprintf(loc->label, sizeof(loc->label), "%s", part->label);
+		snprintf(loc->uuid, sizeof(loc->uuid), "%s", part->uuid);
+		log_notice("Ventoy's disk is %s; its devices map the data partition %s", disk->node,
+			   part->node);
+		mount_partition_map(part, run_dir, loc);
+	}
+	blkdev_list_free(&list);
+}
+
 static int check_disk(const struct blkdev_list *list, void *ctx)
 {
 	struct ventoy_ctx *c = ctx;
@@ -191,6 +272,7 @@ int ventoy_locate(const struct ventoy_handover *h, const char *run_dir, long tim
 		snprintf(block_dev, len, "/dev/mapper/" VENTOY_DM_NAME);
 		log_notice("/dev/mapper/%s exists already (Ventoy's own hook ran): using it",
 			   VENTOY_DM_NAME);
+		ventoy_devices_locate(h, devno, run_dir, loc);
 		return 0;
 	}
 	ret = device_wait(timeout_ms, check_disk, &c, &waited);

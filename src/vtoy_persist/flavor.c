@@ -192,7 +192,7 @@ int flavor_open_store(const struct flavor_ctx *ctx, const struct store *store, b
 	report(ctx, "VTOY_STORE_LABEL", store->label);
 	report(ctx, "VTOY_STORE_UUID", store->uuid);
 	report(ctx, "VTOY_STORE_FSTYPE", store->fstype);
-	report(ctx, "VTOY_STORE_KIND", store->is_file ? "file" : "partition");
+	report(ctx, "VTOY_STORE_KIND", store_kind_name(store));
 	ret = store_open(store, ctx->run_dir, ctx->e2fsck, read_only, opened);
 	report(ctx, "VTOY_STORE_FSCK", fsck_result_name(opened->fsck));
 	return ret;

@@ -83,7 +83,7 @@ int home_rw_mount(const struct home_rw_opts *o, struct kvlist *report)
 	s = &stores.items[chosen];
 	log_notice("using %s (%s, label %s) for /home", s->source, s->fstype, s->label);
 	report_add(report, "VTOY_HOME_SOURCE", s->source);
-	report_add(report, "VTOY_HOME_KIND", s->is_file ? "file" : "partition");
+	report_add(report, "VTOY_HOME_KIND", store_kind_name(s));
 	report_add(report, "VTOY_HOME_LABEL", s->label);
 	report_add(report, "VTOY_HOME_UUID", s->uuid);
 	ret = store_open(s, run_dir, o->e2fsck, false, &opened);

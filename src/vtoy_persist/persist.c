@@ -165,7 +165,9 @@ static int requested_flavor(const struct kvlist *cmdline, struct flavor *f, char
  * or its ventoy.json plugin) is looked at first. The menu's choice turns
  * persistence on by itself, even when that file then cannot be used (the
  * user asked for it: the fallback says why); the layout follows the file's
- * label. *menu says the choice came from Ventoy's menu. */
+ * label. A menu that declined persistence turns it off, whatever the
+ * command line says. *menu says the choice came from Ventoy's menu.
+ * Returns a ventoy_store_answer or -errno. */
 static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medium,
 			 struct flavor *f, bool *wanted, bool *menu, char *buf, size_t len,
 			 struct store *s)
@@ -184,8 +186,13 @@ static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medi
 	int ret;
 
 	*menu = false;
-	if (!source || strcmp(source, "ventoy") != 0 || !q.iso_path || !q.disk || !*q.disk)
-		return 0;
+	if (!source || strcmp(source, "ventoy") != 0 || !q.iso_path)
+		return VENTOY_STORE_NONE;
+	if (!q.disk || !*q.disk) {
+		log_warn("Ventoy booted %s, but its disk is not known: Ventoy's persistence choice "
+			 "cannot be followed", q.iso_path);
+		return VENTOY_STORE_NONE;
+	}
 	if (kvlist_has(cmdline, "nopersistence") || kvlist_has(cmdline, "nopersistent")) {
 		log_info("Ventoy's persistence is not looked at: nopersistence/nopersistent given");
 		return 0;
@@ -194,7 +201,15 @@ static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medi
 		return 0;
 	ret = ventoy_store_find(&q, s, &from_menu);
 	*menu = from_menu;
-	if (ret == 0 || *wanted)
+	if (ret == VENTOY_STORE_DECLINED) {
+		if (*wanted)
+			log_notice("%s on the command line is not acted upon: Ventoy's menu decided "
+				   "against persistence", f->kind == FLAVOR_LIVEBOOT ? "persistence"
+										  : "persistent");
+		*wanted = false;
+		return ret;
+	}
+	if (ret == VENTOY_STORE_NONE || *wanted)
 		return ret;
 	if (!from_menu) {
 		if (ret > 0)
@@ -216,6 +231,18 @@ static int ventoy_choice(const struct kvlist *cmdline, const struct kvlist *medi
 			   "and work/, as casper keeps them", s->label[0] ? s->label : "(none)");
 	*wanted = true;
 	return 1;
+}
+
+/* Why the store Ventoy names is not used, for the report. */
+static const char *ventoy_fallback_reason(int err)
+{
+	switch (err) {
+	case -ENODATA: return "ventoy.json names persistence files for this ISO but chooses none";
+	case -ENOENT: return "the persistence file Ventoy names cannot be found";
+	case -EINVAL: return "the persistence file Ventoy names holds no ext2/3/4 filesystem";
+	case -EROFS: return "the persistence file Ventoy names cannot be written safely";
+	}
+	return strerror(-err);
 }
 
 /* dracut and archiso stores: found and opened by flavor_*.c. */
@@ -325,7 +352,7 @@ static int use_store(const struct persist_opts *opts, const struct flavor *f,
 	report(st, "VTOY_STORE_LABEL", s->label);
 	report(st, "VTOY_STORE_UUID", s->uuid);
 	report(st, "VTOY_STORE_FSTYPE", s->fstype);
-	report(st, "VTOY_STORE_KIND", s->is_file ? "file" : s->is_dir ? "directory" : "partition");
+	report(st, "VTOY_STORE_KIND", store_kind_name(s));
 	ret = store_open(s, opts->run_dir, opts->e2fsck, f->read_only, &opened);
 	report(st, "VTOY_STORE_FSCK", fsck_result_name(opened.fsck));
 	if (ret == -EUCLEAN)
@@ -469,8 +496,10 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	ventoy = ventoy_choice(&cmdline, &medium, &flavor, &wanted, &menu, labels,
 			       sizeof(labels), &ventoy_store);
 	report(&st, "VTOY_PERSISTENCE_REQUESTED",
-	       !wanted ? "no" : menu && !kvlist_has(&cmdline, "persistent") &&
-				!kvlist_has(&cmdline, "persistence") ? "ventoy" : flavor.name);
+	       ventoy == VENTOY_STORE_DECLINED ? "declined-in-ventoy-menu"
+	       : !wanted ? "no"
+	       : menu && !kvlist_has(&cmdline, "persistent") && !kvlist_has(&cmdline, "persistence")
+		       ? "ventoy" : flavor.name);
 	if (wanted && menu && ventoy < 0)
 		log_warn("the file picked in Ventoy's menu cannot be used (see above)");
 	if (wanted) {
@@ -479,7 +508,8 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		else if (flavor.kind == FLAVOR_DRACUT || flavor.kind == FLAVOR_ARCHISO)
 			ret = use_flavor_store(opts, &flavor, &cmdline, &medium, &st);
 		else
-			ret = use_store(opts, &flavor, &medium, ventoy == 1 ? &ventoy_store : NULL,
+			ret = use_store(opts, &flavor, &medium,
+					ventoy == VENTOY_STORE_FOUND ? &ventoy_store : NULL,
 					&st);
 		if (ret == 0 && st.fsck_fallback) {
 			flavor.read_only = true; /* from here on, as persistence-read-only */
@@ -518,9 +548,12 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 		if (ret < 0) {
 			log_warn("persistence is NOT active: this session runs on a temporary "
 				 "overlay and its changes will be lost (see %s/log)", opts->run_dir);
-			report(&st, "VTOY_FALLBACK_REASON", strerror(-ret));
+			report(&st, "VTOY_FALLBACK_REASON",
+			       ventoy < 0 ? ventoy_fallback_reason(ventoy) : strerror(-ret));
 			mode = "fallback-tmpfs";
 		}
+	} else if (ventoy == VENTOY_STORE_DECLINED) {
+		log_notice("persistence declined in Ventoy's menu: root overlay on tmpfs");
 	} else {
 		log_info("persistence not requested: root overlay on tmpfs");
 	}
@@ -552,7 +585,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	report(&st, "VTOY_UPPERDIR", st.upper);
 	report(&st, "VTOY_WORKDIR", st.work);
 	report(&st, "VTOY_ROOT", opts->root);
-	if (ventoy == 1 && !st.store_mounted)
+	if (ventoy == VENTOY_STORE_FOUND && !st.store_mounted)
 		ventoy_store_release(&ventoy_store);
 	anchor_cdrom(opts->root, &cmdline, &medium);
 	step = write_report(opts, &st, &ret);

@@ -378,6 +378,11 @@ int store_choose(const struct store_list *list)
 	return best;
 }
 
+const char *store_kind_name(const struct store *s)
+{
+	return s->is_file ? "file" : s->is_dir ? "directory" : s->is_mapped ? "mapped-file" : "partition";
+}
+
 void store_release_others(const struct store_list *list, int chosen, const char *host_mount)
 {
 	for (size_t i = 0; i < list->count; i++) {

@@ -46,6 +46,7 @@ struct store {
 	char uuid[64];              /* the store filesystem's (a directory store: its partition's) */
 	bool is_file;
 	bool is_dir;                /* a directory (dir) on the partition device */
+	bool is_mapped;             /* a file reached through a device-mapper map of its blocks */
 	char dir[PATH_MAX];         /* for directories: path inside the partition */
 	bool on_medium_disk;
 	size_t label_rank;          /* index in query labels */
@@ -66,6 +67,9 @@ int store_find(const struct store_query *q, struct store_list *out);
  * discovery order. Warns when another candidate has the same label.
  * Returns an index or -1. */
 int store_choose(const struct store_list *list);
+
+/* "partition", "file", "directory" or "mapped-file" (persist.env, status). */
+const char *store_kind_name(const struct store *s);
 
 /* Unmounts the probe mounts of the candidates that were not chosen. */
 void store_release_others(const struct store_list *list, int chosen, const char *host_mount);

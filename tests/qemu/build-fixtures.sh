@@ -18,6 +18,8 @@
 #   handover-debian.cpio  the hand-over for "/ISO images/debian-test.iso"
 #   stick-ext4.img      Ventoy-layout disk whose partition 1 is ext4, holding
 #                       /ISO/debian-test.iso; handover-ext4.cpio for it
+#   ventoy-fake-hook    static stand-in for Ventoy's vtoydump/vtoydm, used by
+#                       tools/ventoy-fake-hook.sh in generator test images
 # Needs root (loop devices, FUSE for exFAT, the kernel's ext4 for one stick).
 set -euo pipefail
 
@@ -30,7 +32,8 @@ top=$(cd "$here/../.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 stamp=$out/.inputs
-inputs=$(cat "$0" "$here/root-init" "$here/lib.sh" "$here/tools/ventoy-handover.c" /bin/busybox \
+inputs=$(cat "$0" "$here/root-init" "$here/lib.sh" "$here/tools/ventoy-handover.c" \
+	"$here/tools/ventoy-fake-hook.c" /bin/busybox \
 	"$top/build/bin/vtoy-persist" | sha256sum)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -f "$out/stick.img" ]; then
 	echo "fixtures: up to date in $out"
@@ -95,11 +98,13 @@ rm -f "$out/casper-rw.dat"
 mke2fs -q -F -t ext4 -L casper-rw "$out/casper-rw.dat" 64M >/dev/null
 
 # 6. the Ventoy-layout stick, with a persistence plugin: casper-rw.dat for the
-#    Ubuntu ISO; two files and no autosel for the Debian ISO
+#    Ubuntu ISO, offered by Ventoy's menu (autosel 1 with a timeout: the menu
+#    shows, "Boot without persistence" among its entries); two files and no
+#    autosel for the Debian ISO
 cat > "$tmp/ventoy.json" <<'JSON'
 {
     "persistence": [
-        { "image": "/ISO images/ubuntu-test.iso", "backend": "/casper-rw.dat" },
+        { "image": "/ISO images/ubuntu-test.iso", "backend": "/casper-rw.dat", "autosel": 1, "timeout": 10 },
         { "image": "/ISO images/debian-test.iso", "backend": ["/casper-rw.dat", "/other.dat"] }
     ]
 }
@@ -137,6 +142,9 @@ make_ventoy_stick_ext4 "$out/stick-ext4.img" 96 "$tmp/mnt" "$tmp/ext4-data"
 "$tmp/ventoy-handover" "$out/stick-ext4.img" 1 2 "/ISO/debian-test.iso" "$out/debian-test.iso" \
 	"$tmp/handover-ext4" >/dev/null
 make_cpio "$tmp/handover-ext4" "$out/handover-ext4.cpio"
+
+# 9. Ventoy's own hook's tools, for the generator images' stand-in hook
+gcc -O2 -Wall -Wextra -Werror -std=gnu11 -static -o "$out/ventoy-fake-hook" "$here/tools/ventoy-fake-hook.c"
 
 echo "$inputs" > "$stamp"
 echo "fixtures: built in $out"

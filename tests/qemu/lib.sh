@@ -190,6 +190,13 @@ qemu_cmd() {
 # Extra QEMU arguments a scenario sets (more disks).
 QEMU_EXTRA=()
 
+# uefi_args VARS: arguments for UEFI firmware (Debian's OVMF) whose
+# variable store is VARS, a writable copy made when missing.
+uefi_args() {
+	[ -e "$1" ] || cp /usr/share/OVMF/OVMF_VARS_4M.fd "$1"
+	echo "-drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd -drive if=pflash,format=raw,unit=1,file=$1"
+}
+
 # usb_disk_args IMG ID: arguments for another USB stick holding IMG.
 usb_disk_args() {
 	echo "-drive if=none,id=$2,format=raw,file=$1 -device usb-storage,bus=xhci.0,drive=$2,removable=on"

@@ -25,6 +25,7 @@ int main(void)
 		persistence_remove_tests,
 		iso_change_tests,
 		status_tests,
+		ventoy_store_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

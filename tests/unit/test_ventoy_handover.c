@@ -101,6 +101,7 @@ static void cpio_param(void)
 	CHECK_INT(h.param.disk_signature, 0xdeadbeef);
 	CHECK(h.image_map == NULL && h.image_map_count == 0);
 	CHECK(h.persistent_map == NULL && h.persistent_map_count == 0);
+	CHECK(h.from_cpio); /* Ventoy's hook ran: its menu decided */
 	ventoy_handover_free(&h);
 	rm_tree(&t);
 }
@@ -137,6 +138,7 @@ static void efivar_only(void)
 	CHECK_STR(h.origin, "EFI variable VentoyOsParam");
 	CHECK_STR(h.param.image_path, "/ISO/arch.iso");
 	CHECK_INT(h.param.part_num, 1);
+	CHECK(!h.from_cpio); /* no cpio, no menu */
 	ventoy_handover_free(&h);
 	/* An EFI variable cut short is refused. */
 	CHECK_INT(put_file(&t, "efivars/VentoyOsParam", "\x07\0\0\0  www", 8), 0);

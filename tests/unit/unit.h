@@ -66,5 +66,6 @@ extern const struct unit_test custom_mounts_tests[];
 extern const struct unit_test persistence_remove_tests[];
 extern const struct unit_test iso_change_tests[];
 extern const struct unit_test status_tests[];
+extern const struct unit_test ventoy_store_tests[];
 
 #endif

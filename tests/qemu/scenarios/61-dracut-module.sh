@@ -4,7 +4,11 @@
 # our module; lsinitrd shows our files; `rd.vtoy persistent` boots twice
 # through systemd's initrd (then `root=vtoy`), and once more from an image
 # without systemd (dracut's shell init and our mount hook): the marker
-# survives. A module whose binary is missing fails the build with a message.
+# survives. Then Ventoy's cpio is prepended, with the store picked in its
+# menu, and a stand-in for Ventoy's own hook (tools/ventoy-fake-hook.sh, a
+# pre-mount hook of a test module) builds Ventoy's device-mapper devices
+# first: Ventoy's /dev/mapper/vtoy_persistent is used and persists across
+# two boots. A module whose binary is missing fails the build with a message.
 . "$(dirname "$0")/../scenario-env.sh"
 
 kver=${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}
@@ -15,10 +19,25 @@ stage_install "$SCENARIO_DIR/stage" || fail "make install into a scratch root fa
 base=$SCENARIO_DIR/dracut
 cp -a /usr/lib/dracut "$base"
 cp -a "$SCENARIO_DIR/stage/usr/lib/dracut/modules.d/55vtoy" "$base/modules.d/"
+# The stand-in for Ventoy's hook: it acts only when Ventoy's cpio is there.
+# dracut sources its hooks: the script runs in a shell of its own.
+mkdir -p "$base/modules.d/99ventoyfake"
+cat > "$base/modules.d/99ventoyfake/module-setup.sh" <<MODULE
+#!/bin/bash
+check() { return 255; }
+depends() { echo dm; }
+install() {
+    inst_simple "$FIXTURES/ventoy-fake-hook" /sbin/ventoy-fake-hook
+    inst_simple "$here/tools/ventoy-fake-hook.sh" /sbin/ventoy-fake-hook.sh
+    inst_multiple dmsetup readlink basename dirname mknod mv sleep
+    inst_hook pre-mount 05 "\$moddir/ventoy-fake.sh"
+}
+MODULE
+echo 'sh /sbin/ventoy-fake-hook.sh' > "$base/modules.d/99ventoyfake/ventoy-fake.sh"
 mkdir -p "$SCENARIO_DIR/no-conf.d"
 build() {
 	dracutbasedir=$base dracut --conf /dev/null --confdir "$SCENARIO_DIR/no-conf.d" \
-		--no-hostonly --add vtoy --force --kver "$kver" "$@"
+		--no-hostonly --add "vtoy ventoyfake" --force --kver "$kver" "$@"
 }
 
 initrd=$SCENARIO_DIR/initrd.img
@@ -54,7 +73,31 @@ qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$initrd" root=vtoy "$iso" persiste
 	fail "boot 2: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
 
-echo "boot 3: expect $token, an image without systemd (dracut's shell init, mount hook)"
+token4=ventoy-$token
+echo "boot 3: Ventoy's cpio, its menu picked casper-rw.dat, its hook made its devices: write $token4"
+cat "$FIXTURES/handover-ubuntu-persist.cpio" "$initrd" > "$SCENARIO_DIR/initrd-ventoy.img"
+log=$SCENARIO_DIR/boot-ventoy1.log
+qemu_boot "$log" "$STICK" "$SCENARIO_DIR/initrd-ventoy.img" rd.vtoy "vtoy.test=write:$token4" ||
+	fail "Ventoy boot 1: qemu exited with $?"
+expect_line "$log" "ventoy-fake-hook: made /dev/mapper/vtoy_persistent"
+expect_line "$log" "vtoy-iso-scan: /dev/mapper/ventoy exists already (Ventoy's own hook ran): using it"
+expect_line "$log" "vtoy-persist: Ventoy's hook made /dev/mapper/vtoy_persistent for the persistence file chosen in its menu: using it"
+expect_status "$log" .medium.found_by ventoy
+expect_status "$log" .data.mounted true
+expect_status "$log" .persistence.requested ventoy
+expect_status "$log" .store.kind mapped-file
+expect_status "$log" .store.label casper-rw
+expect_status "$log" .persistence.active true
+expect_line "$log" "VTOYTEST: RESULT wrote $token4"
+expect_equal "marker inside casper-rw.dat, written through Ventoy's device" \
+	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token4"
+echo "boot 4: the same, expect $token4"
+qemu_boot "$SCENARIO_DIR/boot-ventoy2.log" "$STICK" "$SCENARIO_DIR/initrd-ventoy.img" rd.vtoy \
+	"vtoy.test=expect:$token4" || fail "Ventoy boot 2: qemu exited with $?"
+expect_line "$SCENARIO_DIR/boot-ventoy2.log" "VTOYTEST: RESULT found $token4"
+
+echo "boot 5: expect $token4, an image without systemd (dracut's shell init, mount hook)"
+token=$token4
 initrd_sh=$SCENARIO_DIR/initrd-no-systemd.img
 build --omit "systemd systemd-initrd dracut-systemd" "$initrd_sh" >"$SCENARIO_DIR/dracut-no-systemd.log" 2>&1 ||
 	fail "dracut without systemd failed: $(tail -n 3 "$SCENARIO_DIR/dracut-no-systemd.log")"
