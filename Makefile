@@ -1,5 +1,5 @@
 # vtoy-persist: initramfs persistence and overlay runtime for live ISOs.
-# make            static binaries in build/bin/
+# make            build/bin/vtoy, one static binary, and its program names
 # make initramfs  build/initramfs.img (KVER= picks the kernel)
 # make check      unit tests, then the QEMU boot scenarios
 # make check-fresh  make demo and make check on a clean Debian 12 root (CI)
@@ -13,7 +13,7 @@
 CC ?= gcc
 CFLAGS ?= -Os
 WARNINGS := -Wall -Wextra -Werror -std=gnu11
-CPPFLAGS += -D_GNU_SOURCE -Isrc/lib
+CPPFLAGS += -D_GNU_SOURCE -Isrc/lib -Isrc/ventoy -Isrc/vtoy
 BLKID_LIBS = $(shell pkg-config --static --libs blkid 2>/dev/null || echo -lblkid)
 JANSSON_LIBS = $(shell pkg-config --static --libs jansson 2>/dev/null || echo -ljansson)
 
@@ -26,37 +26,44 @@ KVER ?= $(shell for v in $$(ls /lib/modules 2>/dev/null | sort -rV); do \
 	[ -r /boot/vmlinuz-$$v ] && echo $$v && break; done)
 KERNEL ?= /boot/vmlinuz-$(KVER)
 
-LIB_SRC := $(wildcard src/lib/*.c)
+# The library: generic code, and Ventoy's protocol beside it.
+LIB_SRC := $(wildcard src/lib/*.c src/ventoy/*.c)
 ISO_SCAN_SRC := $(wildcard src/vtoy_iso_scan/*.c)
 PERSIST_SRC := $(wildcard src/vtoy_persist/*.c)
+VTOY_SRC := $(wildcard src/vtoy/*.c)
 HEADERS := $(wildcard src/*/*.h)
 
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
-ISO_SCAN_OBJ := $(ISO_SCAN_SRC:src/%.c=$(B)/obj/%.o)
-PERSIST_OBJ := $(PERSIST_SRC:src/%.c=$(B)/obj/%.o)
+PROGRAM_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(VTOY_SRC) $(ISO_SCAN_SRC) $(PERSIST_SRC))
 
-BINS := $(B)/bin/vtoy-iso-scan $(B)/bin/vtoy-persist
+# One binary; the programs are names for it (src/vtoy/main.c).
+PROGRAMS := vtoy-iso-scan vtoy-persist vtoy-status
+BIN := $(B)/bin/vtoy
+BINS := $(BIN) $(addprefix $(B)/bin/,$(PROGRAMS))
 
 .PHONY: all initramfs deps unit check check-fresh qemu-check fixtures demo run clean fuzz install \
 	uninstall deb bench _initramfs _fixtures _check _demo _bench
 
 all: $(BINS)
 
+# Sections per function and data object let the linker drop what no
+# program of the binary uses.
 $(B)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -Isrc/$(firstword $(subst /, ,$*)) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -ffunction-sections -fdata-sections $(WARNINGS) \
+		-Isrc/$(firstword $(subst /, ,$*)) -c -o $@ $<
 
 $(B)/lib/libvtoy.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/bin/vtoy-iso-scan: $(ISO_SCAN_OBJ) $(B)/lib/libvtoy.a
+$(BIN): $(PROGRAM_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
-	$(CC) -static -s -o $@ $(ISO_SCAN_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) $(JANSSON_LIBS)
+	$(CC) -static -s -Wl,--gc-sections -o $@ $(PROGRAM_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) \
+		$(JANSSON_LIBS)
 
-$(B)/bin/vtoy-persist: $(PERSIST_OBJ) $(B)/lib/libvtoy.a
-	@mkdir -p $(dir $@)
-	$(CC) -static -s -o $@ $(PERSIST_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) $(JANSSON_LIBS)
+$(addprefix $(B)/bin/,$(PROGRAMS)): | $(BIN)
+	ln -sf vtoy $@
 
 # What needs the kernel or the test tools installs them first, then works in
 # a sub-make (which evaluates KVER and KERNEL again).
@@ -126,10 +133,10 @@ INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_MODULES_DIR ?= /usr/lib/dracut/modules.d
 VERSION := $(shell sed -n 's/^\#define VTOY_VERSION "\(.*\)"/\1/p' src/lib/paths.h)
 
-MAN8 := vtoy-iso-scan.8 vtoy-persist.8
+MAN8 := vtoy.8 vtoy-iso-scan.8 vtoy-persist.8 vtoy-status.8
 MAN5 := vtoy-persistence.5
 DRACUT_FILES := module-setup.sh vtoy-cmdline.sh vtoy-mount.sh vtoy-generator.sh vtoy-root.service
-INSTALLED := $(SBINDIR)/vtoy-iso-scan $(SBINDIR)/vtoy-persist \
+INSTALLED := $(SBINDIR)/vtoy $(addprefix $(SBINDIR)/,$(PROGRAMS)) \
 	$(DATADIR)/vtoy-root $(DATADIR)/modules.list $(DATADIR)/e2fsck.conf \
 	$(INITRAMFS_TOOLS_DIR)/hooks/vtoy $(INITRAMFS_TOOLS_DIR)/scripts/vtoy \
 	$(addprefix $(DRACUT_MODULES_DIR)/55vtoy/,$(DRACUT_FILES)) \
@@ -137,8 +144,8 @@ INSTALLED := $(SBINDIR)/vtoy-iso-scan $(SBINDIR)/vtoy-persist \
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
 
 install: $(BINS)
-	install -D -m 0755 $(B)/bin/vtoy-iso-scan $(DESTDIR)$(SBINDIR)/vtoy-iso-scan
-	install -D -m 0755 $(B)/bin/vtoy-persist $(DESTDIR)$(SBINDIR)/vtoy-persist
+	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vtoy
+	for p in $(PROGRAMS); do ln -sf vtoy $(DESTDIR)$(SBINDIR)/$$p || exit 1; done
 	install -D -m 0755 initramfs/vtoy-root $(DESTDIR)$(DATADIR)/vtoy-root
 	install -D -m 0644 initramfs/modules.list $(DESTDIR)$(DATADIR)/modules.list
 	install -D -m 0644 initramfs/e2fsck.conf $(DESTDIR)$(DATADIR)/e2fsck.conf

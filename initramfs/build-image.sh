@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the standalone initramfs: static busybox, static e2fsck, our
-# binaries, /init and the kernel modules of initramfs/modules.list with their
+# binary (vtoy, with its program names), /init and the kernel modules of initramfs/modules.list with their
 # dependencies, as a gzip-compressed newc cpio.
 #
 # Usage: build-image.sh OUTPUT KVER BINDIR
@@ -18,7 +18,7 @@ stage=$(dirname "$out")/initramfs-root
 die() { echo "build-image: $*" >&2; exit 1; }
 
 [ -f "$moddir/modules.dep" ] || die "no modules for kernel $kver in $moddir (KVER=?)"
-for f in /bin/busybox /sbin/e2fsck.static "$bindir/vtoy-iso-scan" "$bindir/vtoy-persist"; do
+for f in /bin/busybox /sbin/e2fsck.static "$bindir/vtoy"; do
 	[ -x "$f" ] || die "$f is missing"
 	file -L "$f" | grep -q 'statically linked' || die "$f is not statically linked"
 done
@@ -34,7 +34,9 @@ cp /bin/busybox bin/busybox
 	[ -e "$applet" ] || ln -s /bin/busybox "$applet"
 done
 cp /sbin/e2fsck.static sbin/e2fsck
-cp "$bindir/vtoy-iso-scan" "$bindir/vtoy-persist" "$here/vtoy-root" sbin/
+# one binary, its programs by name
+cp "$bindir/vtoy" "$here/vtoy-root" sbin/
+for prog in vtoy-iso-scan vtoy-persist vtoy-status; do ln -s vtoy "sbin/$prog"; done
 cp "$here/init" init
 chmod 0755 init
 cp "$here/e2fsck.conf" etc/e2fsck.conf

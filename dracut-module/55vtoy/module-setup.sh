@@ -13,7 +13,7 @@ vtoy_datadir=${VTOY_DATADIR:-@DATADIR@}
 # refuses to build an image that was asked to contain this module.
 vtoy_missing() {
     local f
-    for f in "$vtoy_sbindir/vtoy-iso-scan" "$vtoy_sbindir/vtoy-persist" \
+    for f in "$vtoy_sbindir/vtoy" \
         "$vtoy_datadir/vtoy-root" "$vtoy_datadir/modules.list" "$vtoy_datadir/e2fsck.conf"; do
         [[ -e $f ]] || echo "$f"
     done
@@ -48,8 +48,11 @@ installkernel() {
 
 # check() made sure every file is there.
 install() {
-    inst_simple "$vtoy_sbindir/vtoy-iso-scan" /sbin/vtoy-iso-scan
-    inst_simple "$vtoy_sbindir/vtoy-persist" /sbin/vtoy-persist
+    inst_simple "$vtoy_sbindir/vtoy" /sbin/vtoy
+    local prog
+    for prog in vtoy-iso-scan vtoy-persist vtoy-status; do
+        ln_r /sbin/vtoy "/sbin/$prog"
+    done
     inst_simple "$vtoy_datadir/vtoy-root" /sbin/vtoy-root
     if [[ -x /sbin/e2fsck.static ]]; then
         inst_simple /sbin/e2fsck.static /sbin/e2fsck

@@ -12,26 +12,17 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "sysfs.h"
+
 #define SYS_BLOCK "/sys/class/block"
 
-static int read_sysfs(const char *name, const char *attr, char *buf, size_t len)
+/* SYS_BLOCK/NAME/ATTR */
+static int read_attr(const char *name, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), SYS_BLOCK "/%s/%s", name, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	buf[n] = '\0';
-	return 0;
+	return sysfs_read(path, buf, len);
 }
 
 static bool skipped_name(const char *name)
@@ -99,6 +90,24 @@ int blkdev_slave(dev_t devno, char *name, size_t len)
 	return ret;
 }
 
+const char *blkdev_unreadable(const struct blkdev *dev, bool *again)
+{
+	*again = true;
+	if (dev->size == 0 || dev->probe_err == -ENOMEDIUM)
+		return "no medium in the drive";
+	*again = false;
+	if (dev->probe_err == -EEXIST)
+		return "its /dev node is another device's (Ventoy's hook puts the ISO's node in "
+		       "place of its partition 2)";
+	if (dev->probe_err) {
+		*again = true;
+		return strerror(-dev->probe_err);
+	}
+	if (!dev->fstype[0])
+		return "no filesystem found";
+	return NULL;
+}
+
 int blkdev_ensure_node(const struct blkdev *dev)
 {
 	struct stat st;
@@ -135,7 +144,7 @@ static void fill_disk_info(struct blkdev *dev)
 	}
 	if (strstr(target, "/usb"))
 		dev->usb = dev->removable = true;
-	if (read_sysfs(dev->disk, "removable", buf, sizeof(buf)) == 0 && buf[0] == '1')
+	if (read_attr(dev->disk, "removable", buf, sizeof(buf)) == 0 && buf[0] == '1')
 		dev->removable = true;
 }
 
@@ -180,13 +189,13 @@ int blkdev_scan(struct blkdev_list *list)
 		snprintf(dev->name, sizeof(dev->name), "%s", de->d_name);
 		snprintf(dev->node, sizeof(dev->node), "/dev/%s", de->d_name);
 		snprintf(dev->disk, sizeof(dev->disk), "%s", de->d_name);
-		if (read_sysfs(dev->name, "dev", buf, sizeof(buf)) < 0 ||
+		if (read_attr(dev->name, "dev", buf, sizeof(buf)) < 0 ||
 		    sscanf(buf, "%u:%u", &maj, &min) != 2)
 			continue;
 		dev->devno = makedev(maj, min);
-		if (read_sysfs(dev->name, "size", buf, sizeof(buf)) == 0)
+		if (read_attr(dev->name, "size", buf, sizeof(buf)) == 0)
 			dev->size = strtoull(buf, NULL, 10) * 512ULL;
-		dev->is_partition = read_sysfs(dev->name, "partition", buf, sizeof(buf)) == 0;
+		dev->is_partition = read_attr(dev->name, "partition", buf, sizeof(buf)) == 0;
 		fill_disk_info(dev);
 		list->count++;
 	}

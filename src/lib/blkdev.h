@@ -45,6 +45,11 @@ int blkdev_probe(const char *path, struct blkdev *dev);
  * Returns 0, -ENOENT when it has none, or -errno. */
 int blkdev_slave(dev_t devno, char *name, size_t len);
 
+/* Why dev cannot be looked into, or NULL when a filesystem was found on it.
+ * *again: the reason may pass (no medium in the drive yet, a read error):
+ * worth another look after the next device event. */
+const char *blkdev_unreadable(const struct blkdev *dev, bool *again);
+
 /* Makes sure /dev/NAME exists for dev (mknod when devtmpfs lacks it). */
 int blkdev_ensure_node(const struct blkdev *dev);
 

@@ -81,6 +81,15 @@ int cmdline_read(struct kvlist *args, const char *path)
 	return ret;
 }
 
+bool cmdline_flag(const struct kvlist *args, const char *key)
+{
+	const char *value = kvlist_get(args, key);
+
+	if (!kvlist_has(args, key))
+		return false;
+	return !value || (strcmp(value, "0") && strcmp(value, "no") && strcmp(value, "off"));
+}
+
 long cmdline_seconds_ms(const struct kvlist *args, const char *key, long fallback_ms)
 {
 	const char *value = kvlist_get(args, key);

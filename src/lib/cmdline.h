@@ -4,11 +4,17 @@
 #ifndef VTOY_CMDLINE_H
 #define VTOY_CMDLINE_H
 
+#include <stdbool.h>
+
 #include "kvlist.h"
 
 int cmdline_parse(struct kvlist *args, const char *text);
 /* Reads and parses a file, /proc/cmdline normally. */
 int cmdline_read(struct kvlist *args, const char *path);
+
+/* A boolean option as dracut's getargbool reads it: present without a
+ * value, or with any value but 0, no and off. */
+bool cmdline_flag(const struct kvlist *args, const char *key);
 
 /* Milliseconds given by key (a value in seconds, as rootdelay= takes), or
  * fallback_ms when absent or malformed. */

@@ -14,35 +14,16 @@
 
 #include "log.h"
 #include "mnt.h"
+#include "sysfs.h"
 
 #define CONTROL_NODE DM_MAPPER_DIR "/" DM_CONTROL_NODE
 #define CONTROL_SYSFS "/sys/class/misc/device-mapper/dev"
-
-static int read_control_devno(dev_t *devno)
-{
-	char buf[32];
-	unsigned int maj, min;
-	ssize_t n;
-	int fd = open(CONTROL_SYSFS, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (sscanf(buf, "%u:%u", &maj, &min) != 2)
-		return -EINVAL;
-	*devno = makedev(maj, min);
-	return 0;
-}
 
 /* devtmpfs has no node for a misc device's fixed name: make it from sysfs. */
 static int make_control_node(void)
 {
 	dev_t devno = 0;
-	int ret = read_control_devno(&devno);
+	int ret = sysfs_read_devno(CONTROL_SYSFS, &devno);
 
 	if (ret == -ENOENT) {
 		log_err("device-mapper is not available (no %s): the kernel needs the dm_mod module",

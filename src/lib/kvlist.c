@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
+
 int kvlist_add(struct kvlist *l, const char *key, size_t key_len, const char *value,
 	       size_t value_len)
 {
@@ -31,6 +33,12 @@ int kvlist_add(struct kvlist *l, const char *key, size_t key_len, const char *va
 	}
 	l->count++;
 	return 0;
+}
+
+void kvlist_put(struct kvlist *l, const char *key, const char *value)
+{
+	if (value && kvlist_add(l, key, strlen(key), value, strlen(value)) < 0)
+		log_warn("out of memory for the report line %s", key);
 }
 
 void kvlist_free(struct kvlist *l)

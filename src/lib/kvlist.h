@@ -21,6 +21,10 @@ struct kvlist {
 int kvlist_add(struct kvlist *l, const char *key, size_t key_len, const char *value,
 	       size_t value_len);
 void kvlist_free(struct kvlist *l);
+/* Adds key=value (a report line); a NULL value is skipped. Running out of
+ * memory is logged, not returned: a report line is never worth failing a
+ * boot for. */
+void kvlist_put(struct kvlist *l, const char *key, const char *value);
 
 /* Value of the last occurrence of key; NULL when absent or only a flag. */
 const char *kvlist_get(const struct kvlist *l, const char *key);

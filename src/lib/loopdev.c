@@ -10,14 +10,15 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "sysfs.h"
+
 #define LOOP_ATTEMPTS 16
 
 static int open_loop_node(int nr, char *dev, size_t len)
 {
-	char sys[64], buf[32];
-	unsigned int maj, min;
-	int fd, sfd;
-	ssize_t n;
+	char sys[64];
+	dev_t devno;
+	int fd;
 
 	snprintf(dev, len, "/dev/loop%d", nr);
 	fd = open(dev, O_RDWR | O_CLOEXEC);
@@ -25,17 +26,9 @@ static int open_loop_node(int nr, char *dev, size_t len)
 		return fd >= 0 ? fd : -errno;
 	/* Without devtmpfs the node may lag behind: create it from sysfs. */
 	snprintf(sys, sizeof(sys), "/sys/block/loop%d/dev", nr);
-	sfd = open(sys, O_RDONLY | O_CLOEXEC);
-	if (sfd < 0)
+	if (sysfs_read_devno(sys, &devno) < 0)
 		return -ENOENT;
-	n = read(sfd, buf, sizeof(buf) - 1);
-	close(sfd);
-	if (n <= 0)
-		return -ENOENT;
-	buf[n] = '\0';
-	if (sscanf(buf, "%u:%u", &maj, &min) != 2)
-		return -ENOENT;
-	if (mknod(dev, S_IFBLK | 0600, makedev(maj, min)) < 0 && errno != EEXIST)
+	if (mknod(dev, S_IFBLK | 0600, devno) < 0 && errno != EEXIST)
 		return -errno;
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	return fd >= 0 ? fd : -errno;

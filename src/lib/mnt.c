@@ -79,6 +79,15 @@ int fstype_mountable(const char *fstype)
 	return 0;
 }
 
+int mount_bind_fds(int src_fd, int target_fd)
+{
+	char src[32], target[32];
+
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", src_fd);
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", target_fd);
+	return mount(src, target, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+}
+
 int mount_is_root(const char *dir)
 {
 	struct statx stx;

@@ -10,6 +10,12 @@ int mkdir_p(const char *path, mode_t mode);
 int mount_at(const char *source, const char *target, const char *fstype, unsigned long flags,
 	     const char *data);
 
+/* Binds what src_fd refers to onto what target_fd refers to, through
+ * /proc/self/fd: the kernel resolves those names to the very objects the
+ * fds hold, so no path is looked up a second time (where a symlink could
+ * have been swapped in). Returns 0 or -errno. */
+int mount_bind_fds(int src_fd, int target_fd);
+
 /* 1 when dir is the root of a mount, 0 when not, -errno. */
 int mount_is_root(const char *dir);
 

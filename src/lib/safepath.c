@@ -84,6 +84,17 @@ int safepath_open(int dirfd, const char *path, int flags)
 			     RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 }
 
+int safepath_open_at(const char *dir, const char *path, int flags)
+{
+	int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (dirfd < 0)
+		return -errno;
+	fd = safepath_open(dirfd, path, flags);
+	close(dirfd);
+	return fd;
+}
+
 int safepath_open_in_root(int dirfd, const char *path, int flags)
 {
 	return open_resolved(dirfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);

@@ -14,6 +14,9 @@ int safepath_check(const char *path);
  * A leading '/' in path is taken as dirfd's root. Returns an fd or -errno. */
 int safepath_open(int dirfd, const char *path, int flags);
 
+/* safepath_open() beneath the directory at dir (a trusted path). */
+int safepath_open_at(const char *dir, const char *path, int flags);
+
 /* Opens path inside the tree at dirfd taken as a root filesystem: symlinks,
  * absolute ones included, and ".." resolve as if dirfd were "/" and never
  * leave it (openat2 RESOLVE_IN_ROOT); mount points may be crossed, as a

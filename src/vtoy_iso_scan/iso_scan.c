@@ -12,8 +12,10 @@
 #include "blkdev.h"
 #include "cmdline.h"
 #include "kvlist.h"
+#include "image_identity.h"
 #include "log.h"
 #include "loopdev.h"
+#include "medium.h"
 #include "medium_locate.h"
 #include "medium_source.h"
 #include "mnt.h"
@@ -26,9 +28,6 @@
 #include "ventoy_handover.h"
 #include "ventoy_locate.h"
 
-/* Where tools inside the live system expect live-boot's medium. */
-#define LIVEBOOT_MEDIUM "/run/live/medium"
-
 const char *iso_scan_step_name(enum iso_scan_step step)
 {
 	switch (step) {
@@ -38,7 +37,7 @@ const char *iso_scan_step_name(enum iso_scan_step step)
 	case ISO_SCAN_LOOP: return "attaching the ISO to a loop device";
 	case ISO_SCAN_MOUNT_MEDIUM: return "mounting the ISO";
 	case ISO_SCAN_ROOT_IMAGES: return "mounting the root images";
-	case ISO_SCAN_REPORT: return "writing " VTOY_MEDIUM_ENV;
+	case ISO_SCAN_REPORT: return "writing " RUN_MEDIUM_ENV;
 	}
 	return "?";
 }
@@ -62,52 +61,55 @@ struct scan {
 	struct root_plan plan;
 	struct root_images images;
 	bool images_mounted;
+	char identity[2048];         /* the root images' names, sizes and build times */
 };
 
-static int add(struct kvlist *kv, const char *key, const char *value)
-{
-	return kvlist_add(kv, key, strlen(key), value ? value : "", value ? strlen(value) : 0);
-}
-
+/* The medium report, from what was found and mounted. */
 static int write_report(const struct scan *s)
 {
-	char path[PATH_MAX], lowerdir[4096], count[16];
 	const struct medium_location *loc = &s->loc;
-	struct kvlist kv = { 0 };
+	static struct medium m;
+	char path[PATH_MAX];
 	int ret;
 
-	ret = root_images_lowerdir(&s->images, lowerdir, sizeof(lowerdir));
+	memset(&m, 0, sizeof(m));
+	snprintf(m.source, sizeof(m.source), "%s", s->from_ventoy ? "ventoy" : s->src.key);
+	snprintf(m.source_value, sizeof(m.source_value), "%s",
+		 s->from_ventoy ? s->ventoy.origin : s->src.value ? s->src.value : "");
+	snprintf(m.iso_path, sizeof(m.iso_path), "%s",
+		 s->from_ventoy ? s->ventoy.param.image_path : s->src.iso_path ? s->src.iso_path : "");
+	snprintf(m.device.node, sizeof(m.device.node), "%s", loc->device);
+	snprintf(m.device.disk, sizeof(m.device.disk), "%s", loc->disk);
+	snprintf(m.device.fstype, sizeof(m.device.fstype), "%s", loc->fstype);
+	snprintf(m.device.label, sizeof(m.device.label), "%s", loc->label);
+	snprintf(m.device.uuid, sizeof(m.device.uuid), "%s", loc->uuid);
+	m.device.whole_disk = loc->whole_disk;
+	snprintf(m.data_mount, sizeof(m.data_mount), "%s", s->released ? "" : loc->data_mount);
+	snprintf(m.iso_device, sizeof(m.iso_device), "%s", s->medium_dev);
+	/* The medium's own filesystem: the ISO's, or the device's when the
+	 * device is the medium. */
+	snprintf(m.iso_label, sizeof(m.iso_label), "%s",
+		 s->medium_dev[0] ? s->medium_fs.label : loc->label);
+	snprintf(m.iso_uuid, sizeof(m.iso_uuid), "%s", s->medium_dev[0] ? s->medium_fs.uuid : loc->uuid);
+	snprintf(m.medium_mount, sizeof(m.medium_mount), "%s", s->released ? "" : s->medium_mount);
+	snprintf(m.anchor, sizeof(m.anchor), "%s", s->anchored ? LIVEBOOT_MEDIUM : "");
+	snprintf(m.layout, sizeof(m.layout), "%s", root_layout_name(s->plan.layout));
+	snprintf(m.media_path, sizeof(m.media_path), "%s", s->plan.dir);
+	m.toram = s->released;
+	m.layers = (unsigned)root_images_layers(&s->images);
+	snprintf(m.root_images, sizeof(m.root_images), "%s", s->identity);
+	ret = root_images_lowerdir(&s->images, m.lowerdir, sizeof(m.lowerdir));
 	if (ret < 0)
 		return ret;
-	snprintf(count, sizeof(count), "%zu", root_images_layers(&s->images));
-	snprintf(path, sizeof(path), "%s/%s", s->opts->run_dir, VTOY_MEDIUM_ENV);
-	if ((ret = add(&kv, "VTOY_MEDIUM_SOURCE", s->from_ventoy ? "ventoy" : s->src.key)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_SOURCE_VALUE",
-		       s->from_ventoy ? s->ventoy.origin : s->src.value)) < 0 ||
-	    (ret = add(&kv, "VTOY_ISO_PATH", s->from_ventoy ? s->ventoy.param.image_path
-							     : s->src.iso_path)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_DEVICE", loc->device)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_DISK", loc->disk)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_FSTYPE", loc->fstype)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_LABEL", loc->label)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_UUID", loc->uuid)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_WHOLE_DISK", loc->whole_disk ? "yes" : "no")) < 0 ||
-	    (ret = add(&kv, "VTOY_HOST_MOUNT", s->released ? "" : loc->data_mount)) < 0 ||
-	    (ret = add(&kv, "VTOY_ISO_LOOP", s->medium_dev)) < 0 ||
-	    (ret = add(&kv, "VTOY_ISO_LABEL", s->medium_fs.label)) < 0 ||
-	    (ret = add(&kv, "VTOY_ISO_UUID", s->medium_fs.uuid)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_MOUNT", s->released ? "" : s->medium_mount)) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIUM_ANCHOR", s->anchored ? LIVEBOOT_MEDIUM : "")) < 0 ||
-	    (ret = add(&kv, "VTOY_LAYOUT", root_layout_name(s->plan.layout))) < 0 ||
-	    (ret = add(&kv, "VTOY_MEDIA_PATH", s->plan.dir)) < 0 ||
-	    (ret = add(&kv, "VTOY_TORAM", s->released ? "yes" : "no")) < 0 ||
-	    (ret = add(&kv, "VTOY_LAYER_COUNT", count)) < 0 ||
-	    (ret = add(&kv, "VTOY_LOWERDIR", lowerdir)) < 0)
-		goto out;
-	ret = kvfile_write(&kv, path);
-out:
-	kvlist_free(&kv);
-	return ret;
+	if (s->from_ventoy) {
+		m.ventoy.present = true;
+		snprintf(m.ventoy.origin, sizeof(m.ventoy.origin), "%s", s->ventoy.origin);
+		m.ventoy.menu = s->ventoy.from_cpio;
+		m.ventoy.persistent_map = s->ventoy.persistent_map;
+		m.ventoy.persistent_map_count = s->ventoy.persistent_map_count;
+	}
+	ret = run_path(path, sizeof(path), s->opts->run_dir, RUN_MEDIUM_ENV, NULL);
+	return ret < 0 ? ret : medium_write(&m, path);
 }
 
 #define EFIVARS_DIR "/sys/firmware/efi/efivars"
@@ -242,6 +244,10 @@ static int mount_images(struct scan *s)
 		return dir_fd;
 	log_info("%s layout: %zu image(s) in %s/ (%s)", root_layout_name(s->plan.layout),
 		 s->plan.count, s->plan.dir, s->plan.how);
+	ret = image_identity(dir_fd, &s->plan, s->identity, sizeof(s->identity));
+	if (ret < 0)
+		log_info("cannot tell the root images' build (%s): a store will not notice a new "
+			 "release", strerror(-ret));
 	images_fd = dir_fd;
 	if (s->src.to_ram) {
 		int ram_fd = to_ram_copy(dir_fd, &s->plan, s->opts->run_dir);
@@ -296,7 +302,7 @@ static void undo(struct scan *s)
 	if (s->in_ram) {
 		char ram[PATH_MAX];
 
-		snprintf(ram, sizeof(ram), "%s/ram", s->opts->run_dir);
+		run_path(ram, sizeof(ram), s->opts->run_dir, RUN_RAM, NULL);
 		if (umount2(ram, MNT_DETACH) < 0)
 			log_warn("cannot unmount %s: %s", ram, strerror(errno));
 	}
@@ -325,7 +331,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	s.opts = opts;
 	s.loop_fd = -1;
 	s.loc.iso_fd = -1;
-	snprintf(s.medium_mount, sizeof(s.medium_mount), "%s/medium", opts->run_dir);
+	run_path(s.medium_mount, sizeof(s.medium_mount), opts->run_dir, RUN_MEDIUM, NULL);
 	step = ISO_SCAN_CMDLINE;
 	ret = cmdline_read(&s.cmdline, opts->cmdline_path);
 	if (ret < 0) {
@@ -385,7 +391,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	step = ISO_SCAN_REPORT;
 	ret = write_report(&s);
 	if (ret < 0) {
-		log_err("cannot write %s/%s: %s", opts->run_dir, VTOY_MEDIUM_ENV, strerror(-ret));
+		log_err("cannot write %s/%s: %s", opts->run_dir, RUN_MEDIUM_ENV, strerror(-ret));
 		goto out;
 	}
 	log_notice("live medium ready: %s%s%s on %s, %zu root image(s) from %s/ (%s)",

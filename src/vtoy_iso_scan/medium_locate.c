@@ -14,6 +14,7 @@
 #include "devspec.h"
 #include "log.h"
 #include "mnt.h"
+#include "paths.h"
 #include "safepath.h"
 
 #define MAX_SEEN 256
@@ -53,7 +54,9 @@ static bool is_optical_fs(const char *fstype)
 static int worth_probing(const struct blkdev *dev, struct locate_ctx *c)
 {
 	const struct medium_source *src = c->src;
+	const char *why;
 	char spec[300];
+	bool again;
 
 	if (src->where == MEDIUM_NAMED_DEVICE) {
 		if (!devspec_matches(&src->device, dev)) {
@@ -78,23 +81,16 @@ static int worth_probing(const struct blkdev *dev, struct locate_ctx *c)
 			  dev->name);
 		return 0;
 	}
-	if (dev->size == 0) {
-		log_debug("%s: no medium yet", dev->name);
-		return -EAGAIN;
-	}
-	if (dev->probe_err == -ENOMEDIUM) {
-		log_info("%s: no medium in the drive yet", dev->name);
-		return -EAGAIN;
-	}
-	if (dev->probe_err) {
-		log_warn("%s: cannot be read: %s; trying again on the next device event",
-			 dev->name, strerror(-dev->probe_err));
-		return -EAGAIN;
-	}
-	if (!dev->fstype[0]) {
-		log_info("%s: skipped, no filesystem found", dev->name);
-		return 0;
-	}
+	why = blkdev_unreadable(dev, &again);
+	if (why && again && dev->probe_err && dev->probe_err != -ENOMEDIUM)
+		log_warn("%s: cannot be read: %s; trying again on the next device event", dev->name,
+			 why);
+	else if (why && again)
+		log_info("%s: %s yet", dev->name, why);
+	else if (why)
+		log_info("%s: skipped, %s", dev->name, why);
+	if (why)
+		return again ? -EAGAIN : 0;
 	if (!fstype_mountable(dev->fstype)) {
 		log_info("%s: skipped, %s is not a filesystem that can hold a live medium",
 			 dev->name, dev->fstype);
@@ -158,7 +154,7 @@ static void keep_mount(const char *probe, const struct blkdev *dev, struct locat
 	int ret;
 
 	if (c->src->iso_path)
-		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s/data", c->run_dir);
+		run_path(loc->data_mount, sizeof(loc->data_mount), c->run_dir, RUN_DATA, NULL);
 	else
 		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s", c->medium_mount);
 	ret = mkdir_p(loc->data_mount, 0755);
@@ -195,7 +191,7 @@ static int try_device(const struct blkdev *dev, struct locate_ctx *c)
 	ret = blkdev_ensure_node(dev);
 	if (ret < 0)
 		log_warn("%s: no device node: %s", dev->name, strerror(-ret));
-	snprintf(probe, sizeof(probe), "%s/probe/%s", c->run_dir, dev->name);
+	run_path(probe, sizeof(probe), c->run_dir, RUN_PROBE, dev->name);
 	ret = mount_probe_ro(dev->node, probe, dev->fstype);
 	if (ret < 0) {
 		log_warn("%s: cannot mount %s read-only: %s%s", dev->name, dev->fstype,

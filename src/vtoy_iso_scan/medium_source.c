@@ -67,17 +67,6 @@ static int switch_value(const char *value, const char *const on[], const char *c
 	return -1;
 }
 
-/* dracut's getargbool: a flag is on; 0, no and off are off. */
-static bool dracut_bool(const struct kvlist *c, const char *key)
-{
-	const char *value = kvlist_get(c, key);
-
-	if (!kvlist_has(c, key))
-		return false;
-	return !value || (strcmp(value, "0") != 0 && strcmp(value, "no") != 0 &&
-			  strcmp(value, "off") != 0);
-}
-
 static bool media_keyword(const char *value)
 {
 	return strcmp(value, "removable") == 0 || strcmp(value, "removable-usb") == 0;
@@ -93,7 +82,7 @@ static const char *root_live_spec(const struct kvlist *c)
 		return NULL;
 	if (strncmp(root, "live:", 5) == 0)
 		return root + 5;
-	return dracut_bool(c, "rd.live.image") ? root : NULL;
+	return cmdline_flag(c, "rd.live.image") ? root : NULL;
 }
 
 /* The value of a medium-naming option when it is present and does name a
@@ -459,7 +448,7 @@ static void resolve_to_ram(const struct kvlist *c, struct medium_source *src)
 				 copytoram);
 		on[1] = v > 0;
 	}
-	on[2] = dracut_bool(c, "rd.live.ram");
+	on[2] = cmdline_flag(c, "rd.live.ram");
 	for (int i = 0; i < 3; i++) {
 		if (on[i]) {
 			src->to_ram = true;

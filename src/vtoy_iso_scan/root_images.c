@@ -10,6 +10,7 @@
 
 #include "blkdev.h"
 #include "log.h"
+#include "paths.h"
 #include "loopdev.h"
 #include "mnt.h"
 #include "safepath.h"
@@ -80,7 +81,7 @@ static int push(const struct root_plan *plan, const char *run_dir, int dir_fd, c
 	int ret;
 
 	mount_dir_name(dir_name, sizeof(dir_name), i, name);
-	snprintf(out->mounts[i], sizeof(out->mounts[0]), "%s/rootfs/%s", run_dir, dir_name);
+	run_path(out->mounts[i], sizeof(out->mounts[0]), run_dir, RUN_ROOTFS, dir_name);
 	snprintf(label, sizeof(label), "%s/%s", plan->dir, name);
 	ret = mount_image(dir_fd, name, nested, out->mounts[i], label);
 	if (ret < 0) {

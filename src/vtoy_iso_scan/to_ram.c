@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "mnt.h"
 #include "safepath.h"
 
@@ -122,7 +123,7 @@ int to_ram_copy(int dir_fd, const struct root_plan *plan, const char *run_dir)
 			 p.total / MIB, avail / MIB, spare / MIB);
 		return -ENOMEM;
 	}
-	snprintf(ram_dir, sizeof(ram_dir), "%s/ram", run_dir);
+	run_path(ram_dir, sizeof(ram_dir), run_dir, RUN_RAM, NULL);
 	snprintf(opts, sizeof(opts), "size=%llu,mode=0755", p.total + 4 * MIB * (plan->count + 1));
 	ret = mount_at("vtoy-ram", ram_dir, "tmpfs", MS_NOSUID | MS_NODEV, opts);
 	if (ret < 0) {

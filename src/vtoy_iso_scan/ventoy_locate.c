@@ -15,6 +15,7 @@
 #include "dm.h"
 #include "log.h"
 #include "mnt.h"
+#include "paths.h"
 #include "safepath.h"
 #include "ventoy_dm.h"
 #include "ventoy_param.h"
@@ -73,7 +74,7 @@ static int open_on_partition(struct ventoy_ctx *c, const struct blkdev *part)
 	struct medium_location *loc = c->loc;
 	char probe[PATH_MAX];
 	struct stat st;
-	int root_fd, fd, ret;
+	int fd, ret;
 
 	if (declared && part->fstype[0] && strcmp(declared, part->fstype) != 0)
 		log_warn("Ventoy says partition %u is %s; it holds %s: mounting it as %s",
@@ -82,7 +83,7 @@ static int open_on_partition(struct ventoy_ctx *c, const struct blkdev *part)
 		log_warn("%s: no filesystem recognised", part->node);
 		return 0;
 	}
-	snprintf(probe, sizeof(probe), "%s/probe/%s", c->run_dir, part->name);
+	run_path(probe, sizeof(probe), c->run_dir, RUN_PROBE, part->name);
 	ret = mount_probe_ro(part->node, probe, fstype);
 	if (ret < 0) {
 		log_warn("%s: cannot mount %s read-only: %s%s", part->node, fstype, strerror(-ret),
@@ -90,10 +91,7 @@ static int open_on_partition(struct ventoy_ctx *c, const struct blkdev *part)
 		rmdir(probe);
 		return 0;
 	}
-	root_fd = open(probe, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	fd = root_fd < 0 ? -errno : safepath_open(root_fd, p->image_path, O_RDONLY);
-	if (root_fd >= 0)
-		close(root_fd);
+	fd = safepath_open_at(probe, p->image_path, O_RDONLY);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		close(fd);
 		fd = -EISDIR;
@@ -108,7 +106,7 @@ static int open_on_partition(struct ventoy_ctx *c, const struct blkdev *part)
 	if ((uint64_t)st.st_size != p->image_size)
 		log_warn("%s is %lld bytes; Ventoy said %llu", p->image_path, (long long)st.st_size,
 			 (unsigned long long)p->image_size);
-	snprintf(loc->data_mount, sizeof(loc->data_mount), "%s/data", c->run_dir);
+	run_path(loc->data_mount, sizeof(loc->data_mount), c->run_dir, RUN_DATA, NULL);
 	ret = mkdir_p(loc->data_mount, 0755);
 	if (ret == 0 && mount(probe, loc->data_mount, NULL, MS_MOVE, NULL) < 0)
 		ret = -errno;
@@ -144,10 +142,10 @@ static void mount_partition_map(const struct blkdev *part, const char *run_dir,
 		return;
 	}
 	snprintf(node, sizeof(node), DM_MAPPER_DIR "/%s", part->name);
-	snprintf(probe, sizeof(probe), "%s/probe/%s", run_dir, part->name);
+	run_path(probe, sizeof(probe), run_dir, RUN_PROBE, part->name);
 	ret = mount_probe_ro(node, probe, part->fstype);
 	if (ret == 0) {
-		snprintf(loc->data_mount, sizeof(loc->data_mount), "%s/data", run_dir);
+		run_path(loc->data_mount, sizeof(loc->data_mount), run_dir, RUN_DATA, NULL);
 		ret = mkdir_p(loc->data_mount, 0755);
 		if (ret == 0 && mount(probe, loc->data_mount, NULL, MS_MOVE, NULL) < 0)
 			ret = -errno;

@@ -14,12 +14,14 @@
 #include "log.h"
 #include "mnt.h"
 #include "overlay.h"
+#include "paths.h"
 #include "safepath.h"
+#include "store_dirs.h"
 
 #define LOWERDIR_MAX 4096
 
 /* live-boot mounts every custom union with these. */
-static const struct overlay_flavor union_flavor = { .redirect_dir = true, .noatime = true };
+static const struct overlay_opts union_opts = { .redirect_dir = true, .noatime = true };
 
 struct cm_state {
 	const struct custom_mounts_ctx *ctx;
@@ -54,12 +56,6 @@ static int join(char *buf, size_t len, const char *base, const char *rel)
 	if ((size_t)snprintf(buf, len, "%s%s%s", base, *rel ? "/" : "", rel) >= len)
 		return -ENAMETOOLONG;
 	return 0;
-}
-
-static void report_add(struct kvlist *report, const char *key, const char *value)
-{
-	if (kvlist_add(report, key, strlen(key), value, strlen(value)) < 0)
-		log_warn("out of memory for the report");
 }
 
 /* The kernel resolves this name to the very directory fd refers to: no
@@ -234,7 +230,7 @@ static int image_lowers(struct cm_state *st, const char *dest, char *lowers, siz
 	}
 	if (strlen(lowers) > before)
 		return 0;
-	snprintf(empty, sizeof(empty), "%s/empty-lower", st->ctx->run_dir);
+	run_path(empty, sizeof(empty), st->ctx->run_dir, RUN_EMPTY_LOWER, NULL);
 	ret = mkdir_p(empty, 0755);
 	if (ret < 0)
 		return ret;
@@ -246,73 +242,49 @@ static int image_lowers(struct cm_state *st, const char *dest, char *lowers, siz
 /* A tmpfs directory for the changes of one entry of a read-only store. */
 static int scratch_dirs(struct cm_state *st, char *upper, char *work, char *merged, size_t len)
 {
-	char base[PATH_MAX];
+	char base[PATH_MAX], name[32];
 	int ret;
 
-	snprintf(base, sizeof(base), "%s/tmpfs/custom/%u", st->ctx->run_dir, st->index++);
-	if (join(upper, len, base, "upper") < 0 || join(work, len, base, "work") < 0 ||
+	snprintf(name, sizeof(name), "custom/%u", st->index++);
+	if (run_path(base, sizeof(base), st->ctx->run_dir, RUN_TMPFS, name) < 0 ||
 	    join(merged, len, base, "merged") < 0)
 		return -ENAMETOOLONG;
-	if ((ret = mkdir_p(upper, 0755)) < 0 || (ret = mkdir_p(work, 0755)) < 0 ||
-	    (ret = mkdir_p(merged, 0755)) < 0)
+	if ((ret = mkdir_p(merged, 0755)) < 0)
 		return ret;
-	return 0;
+	return store_dirs(base, "upper", "work", true, upper, work, len);
 }
 
 static int mount_overlay(struct cm_state *st, const char *target, const char *lowers,
 			 const char *upper, const char *work)
 {
-	char options[4096];
-	int ret = overlay_options(options, sizeof(options), lowers, upper, work, &union_flavor);
+	int ret = overlay_mount(target, lowers, upper, work, &union_opts);
 
-	if (ret < 0) {
-		snprintf(st->reason, sizeof(st->reason), "the overlay options are too long");
-		return ret;
-	}
-	if (mount("overlay", target, "overlay", MS_NOATIME, options) < 0) {
-		ret = -errno;
+	if (ret < 0)
 		snprintf(st->reason, sizeof(st->reason), "overlay mount failed: %s",
 			 strerror(-ret));
-		log_err("overlay mount failed with %s", options);
-		return ret;
-	}
-	log_debug("overlay options: %s", options);
-	return 0;
-}
-
-/* Checks the directory rel beneath the store (creating it on a
- * read-write store) and gives its path. */
-static int store_dir(struct cm_state *st, const char *rel, bool create, char *path, size_t len)
-{
-	int fd = create ? tree_mkdirs(st->store_fd, rel, false, NULL, NULL)
-			: safepath_open(st->store_fd, rel, O_PATH | O_DIRECTORY);
-
-	if (fd < 0)
-		return fd;
-	close(fd);
-	return join(path, len, st->ctx->store_mount, rel);
+	return ret;
 }
 
 static int activate_union(struct cm_state *st, const struct pconf_entry *e, int dest_fd)
 {
-	char lowers[LOWERDIR_MAX] = "", rel[PATH_MAX + 8], upper[PATH_MAX], work[PATH_MAX];
+	char lowers[LOWERDIR_MAX] = "", rel[PATH_MAX + 8], rel_work[PATH_MAX + 8];
+	char upper[PATH_MAX], work[PATH_MAX];
 	char merged[PATH_MAX], target[64], rw[PATH_MAX];
 	const char *sep = *e->source ? "/" : "";
 	int ret;
 
 	fd_path(dest_fd, target, sizeof(target));
 	snprintf(rel, sizeof(rel), "%s%srw", e->source, sep);
+	snprintf(rel_work, sizeof(rel_work), "%s%swork", e->source, sep);
 	if (!st->ctx->read_only) {
-		ret = store_dir(st, rel, true, upper, sizeof(upper));
-		snprintf(rel, sizeof(rel), "%s%swork", e->source, sep);
-		if (ret == 0)
-			ret = store_dir(st, rel, true, work, sizeof(work));
+		ret = store_dirs(st->ctx->store_mount, rel, rel_work, true, upper, work,
+				 sizeof(upper));
 		if (ret < 0)
 			return mkdirs_error(ret, "rw/ or work/ of the source", st->reason,
 					    sizeof(st->reason));
 	} else {
 		/* The store's changes become the top read-only layer. */
-		if (store_dir(st, rel, false, rw, sizeof(rw)) == 0 &&
+		if (store_dirs(st->ctx->store_mount, rel, rel_work, false, rw, work, sizeof(rw)) == 0 &&
 		    (ret = add_lower(lowers, sizeof(lowers), rw)) < 0)
 			return ret;
 		ret = scratch_dirs(st, upper, work, merged, sizeof(upper));
@@ -331,20 +303,17 @@ static int activate_union(struct cm_state *st, const struct pconf_entry *e, int 
 static int activate_bind(struct cm_state *st, const struct pconf_entry *e, int dest_fd,
 			 int src_fd)
 {
-	char target[64], source[64], upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
+	char target[64], upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
 	char lower[PATH_MAX];
 	int ret;
 
 	fd_path(dest_fd, target, sizeof(target));
 	if (!st->ctx->read_only) {
-		fd_path(src_fd, source, sizeof(source));
-		if (mount(source, target, NULL, MS_BIND, NULL) < 0) {
-			ret = -errno;
+		ret = mount_bind_fds(src_fd, dest_fd);
+		if (ret < 0)
 			snprintf(st->reason, sizeof(st->reason), "bind mount failed: %s",
 				 strerror(-ret));
-			return ret;
-		}
-		return 0;
+		return ret;
 	}
 	ret = scratch_dirs(st, upper, work, merged, sizeof(upper));
 	if (ret < 0)
@@ -445,7 +414,7 @@ static void run_entry(struct cm_state *st, const struct pconf_entry *e, int *don
 			 *st->reason ? st->reason : strerror(-ret), e->dest);
 		snprintf(line, sizeof(line), "%s: %s", e->dest,
 			 *st->reason ? st->reason : strerror(-ret));
-		report_add(st->report, "VTOY_CUSTOM_MOUNT_REFUSED", line);
+		kvlist_put(st->report, "VTOY_CUSTOM_MOUNT_REFUSED", line);
 		return;
 	}
 	log_notice("custom mount %s: %s of %s on the store%s", e->dest,
@@ -453,7 +422,7 @@ static void run_entry(struct cm_state *st, const struct pconf_entry *e, int *don
 		   st->ctx->read_only ? " (read-only store: changes go to a tmpfs)" : "");
 	snprintf(line, sizeof(line), "%s %s %s", e->dest, pconf_method_name(e->method),
 		 source_name(e));
-	report_add(st->report, "VTOY_CUSTOM_MOUNT", line);
+	kvlist_put(st->report, "VTOY_CUSTOM_MOUNT", line);
 	(*done)++;
 }
 

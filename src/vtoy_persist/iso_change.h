@@ -1,5 +1,6 @@
 /* Noticing that a store meets a different live image than last time: its
- * changes were made over other files, and may not fit the new ones. */
+ * changes were made over other files, and may not fit the new ones. The
+ * images' identity (name, size, build time) comes from vtoy-iso-scan. */
 #ifndef VTOY_ISO_CHANGE_H
 #define VTOY_ISO_CHANGE_H
 
@@ -7,18 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kvlist.h"
+#include "convention.h"
 
 #define MEDIUM_RECORD ".vtoy-medium" /* at the store root */
-
-/* The build time in a squashfs superblock (its first 96 bytes); -EINVAL
- * when sb is not one. */
-int squashfs_mkfs_time(const unsigned char *sb, size_t len, uint32_t *out);
-
-/* One line naming the mounted root images of lowerdir (top first): for
- * each, its file name, size and build time. Read through each mount's loop
- * device (/sys/dev/block/M:m/loop/backing_file). */
-int medium_identity(const char *lowerdir, char *buf, size_t len);
 
 enum medium_record_result {
 	MEDIUM_FIRST,   /* nothing recorded yet */
@@ -32,9 +24,9 @@ enum medium_record_result {
 int medium_record_check(int store_fd, const char *identity, bool write, char *before,
 			size_t len);
 
-/* All of it for a mounted store, logged and reported
- * (VTOY_MEDIUM_CHANGED, VTOY_MEDIUM_BEFORE, VTOY_MEDIUM_NOW). */
-void iso_change_check(const char *store_mount, const char *lowerdir, bool read_only,
-		      struct kvlist *report);
+/* The open store's record against the root images vtoy-iso-scan
+ * reported, logged and reported (VTOY_MEDIUM_CHANGED, VTOY_MEDIUM_BEFORE,
+ * VTOY_MEDIUM_NOW); the record is updated unless the store is read-only. */
+void iso_change_check(struct persist *p);
 
 #endif

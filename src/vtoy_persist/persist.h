@@ -1,6 +1,8 @@
 /* vtoy-persist as a library call: builds the root overlay, persistent when
- * asked and possible, and returns the step that failed. Store trouble never
- * fails it: it degrades to a temporary overlay with a warning. */
+ * asked and possible, and returns the step that failed, as klibc's run-init
+ * does. Store trouble never fails it: the find, open and prepare steps fall
+ * back to a temporary overlay with a warning, and the report says which step
+ * and why. */
 #ifndef VTOY_PERSIST_H
 #define VTOY_PERSIST_H
 
@@ -9,10 +11,15 @@
 
 enum persist_step {
 	PERSIST_OK,
-	PERSIST_CMDLINE,
-	PERSIST_MEDIUM,
-	PERSIST_OVERLAY,
-	PERSIST_REPORT,
+	PERSIST_CMDLINE,  /* reading the kernel command line */
+	PERSIST_MEDIUM,   /* reading the medium report of vtoy-iso-scan */
+	PERSIST_REQUEST,  /* one request, from the command line and Ventoy (request.c) */
+	PERSIST_FIND,     /* the store, per the convention (conv_*.c, store_find.c) */
+	PERSIST_OPEN,     /* choose, e2fsck, mount (store_acquire.c, store_open.c) */
+	PERSIST_PREPARE,  /* upper and work in the store (conv_*.c, store_dirs.c) */
+	PERSIST_OVERLAY,  /* the root overlay (overlay.c) */
+	PERSIST_EXTRAS,   /* custom mounts, home-rw, /cdrom, the image record */
+	PERSIST_REPORT,   /* persist.env */
 };
 
 struct persist_opts {
@@ -23,6 +30,7 @@ struct persist_opts {
 };
 
 const char *persist_step_name(enum persist_step step);
+/* On failure *err holds the failing step's -errno. */
 enum persist_step persist_run(const struct persist_opts *opts, int *err);
 
 struct status_opts {

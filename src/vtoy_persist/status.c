@@ -11,6 +11,7 @@
 
 #include "json_write.h"
 #include "kvlist.h"
+#include "medium.h"
 #include "mountinfo.h"
 #include "paths.h"
 #include "persist.h"
@@ -24,7 +25,9 @@ struct mount_now {
 };
 
 struct status {
-	struct kvlist medium, persist;
+	struct medium medium;
+	bool have_medium;
+	struct kvlist persist;
 	const char *mountinfo;
 	struct mount_now data, store, home;
 	bool root_is_overlay;
@@ -83,15 +86,15 @@ static void look_up_root(struct status *st)
 static int gather(struct status *st, const char *run_dir)
 {
 	char path[PATH_MAX];
-	int have_medium, have_persist;
+	int have_persist;
 
-	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_MEDIUM_ENV);
-	have_medium = kvfile_read(&st->medium, path) == 0;
-	snprintf(path, sizeof(path), "%s/%s", run_dir, VTOY_PERSIST_ENV);
+	run_path(path, sizeof(path), run_dir, RUN_MEDIUM_ENV, NULL);
+	st->have_medium = medium_read(path, &st->medium) == 0;
+	run_path(path, sizeof(path), run_dir, RUN_PERSIST_ENV, NULL);
 	have_persist = kvfile_read(&st->persist, path) == 0;
-	if (!have_medium && !have_persist)
+	if (!st->have_medium && !have_persist)
 		return -ENOENT;
-	look_up(st, get(&st->medium, "VTOY_HOST_MOUNT"), &st->data);
+	look_up(st, st->medium.data_mount[0] ? st->medium.data_mount : NULL, &st->data);
 	look_up(st, get(&st->persist, "VTOY_STORE_MOUNT"), &st->store);
 	look_up(st, get(&st->persist, "VTOY_HOME_MOUNT"), &st->home);
 	look_up_root(st);
@@ -122,24 +125,28 @@ static const char *access_now(const struct mount_now *m)
 	return m->read_only ? "read-only" : "read-write";
 }
 
+/* "" is unknown: shown as "-" */
+static const char *text(const char *value)
+{
+	return *value ? value : "-";
+}
+
 static void print_text(const struct status *st, FILE *out, bool show_log, const char *run_dir)
 {
-	const struct kvlist *m = &st->medium, *p = &st->persist;
+	const struct medium *m = &st->medium;
+	const struct kvlist *p = &st->persist;
 	const char *mode = get(p, "VTOY_PERSISTENCE");
 	char path[PATH_MAX], line[1200];
 	FILE *log;
 
-	fprintf(out, "medium:       %s%s%s (%s, label %s, uuid %s)\n", get(m, "VTOY_ISO_PATH") ?: "",
-	       get(m, "VTOY_ISO_PATH") ? " on " : "", dash(get(m, "VTOY_MEDIUM_DEVICE")),
-	       dash(get(m, "VTOY_MEDIUM_FSTYPE")), dash(get(m, "VTOY_MEDIUM_LABEL")),
-	       dash(get(m, "VTOY_MEDIUM_UUID")));
-	fprintf(out, "found by:     %s %s\n", dash(get(m, "VTOY_MEDIUM_SOURCE")),
-	       dash(get(m, "VTOY_MEDIUM_SOURCE_VALUE")));
+	fprintf(out, "medium:       %s%s%s (%s, label %s, uuid %s)\n", m->iso_path,
+		m->iso_path[0] ? " on " : "", text(m->device.node), text(m->device.fstype),
+		text(m->device.label), text(m->device.uuid));
+	fprintf(out, "found by:     %s %s\n", text(m->source), text(m->source_value));
 	if (st->data.path)
 		fprintf(out, "data:         %s (%s)\n", st->data.path, access_now(&st->data));
-	fprintf(out, "root images:  %s layer(s) from %s/ (%s layout%s)\n",
-	       dash(get(m, "VTOY_LAYER_COUNT")), dash(get(m, "VTOY_MEDIA_PATH")),
-	       dash(get(m, "VTOY_LAYOUT")), yes(m, "VTOY_TORAM") ? ", copied to RAM" : "");
+	fprintf(out, "root images:  %u layer(s) from %s/ (%s layout%s)\n", m->layers,
+		text(m->media_path), text(m->layout), m->toram ? ", copied to RAM" : "");
 	fprintf(out, "persistence:  %s (requested: %s)\n", dash(mode),
 	       dash(get(p, "VTOY_PERSISTENCE_REQUESTED")));
 	if (mode && (!strcmp(mode, "store") || !strcmp(mode, "custom-mounts")) &&
@@ -148,10 +155,10 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		       "NOT kept\n", st->store.mounted ? "the root does not write to it"
 						       : "it is not mounted any more");
 	if (get(p, "VTOY_STORE_SOURCE"))
-		fprintf(out, "store:        %s (%s, %s, label %s, uuid %s, layout %s, e2fsck %s, %s)\n",
-		       get(p, "VTOY_STORE_SOURCE"), dash(get(p, "VTOY_STORE_KIND")),
+		fprintf(out, "store:        %s (%s, %s, label %s, uuid %s, convention %s, e2fsck %s, "
+			"%s)\n", get(p, "VTOY_STORE_SOURCE"), dash(get(p, "VTOY_STORE_KIND")),
 		       dash(get(p, "VTOY_STORE_FSTYPE")), dash(get(p, "VTOY_STORE_LABEL")),
-		       dash(get(p, "VTOY_STORE_UUID")), dash(get(p, "VTOY_STORE_LAYOUT")),
+		       dash(get(p, "VTOY_STORE_UUID")), dash(get(p, "VTOY_STORE_CONVENTION")),
 		       dash(get(p, "VTOY_STORE_FSCK")),
 		       st->store.path ? access_now(&st->store) : "not mounted");
 	for (const struct kv *kv = NULL; (kv = kvlist_next(p, "VTOY_CUSTOM_MOUNT", kv));)
@@ -179,7 +186,7 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		       "              now:  %s\n",
 		       dash(get(p, "VTOY_MEDIUM_BEFORE")), dash(get(p, "VTOY_MEDIUM_NOW")));
 
-	snprintf(path, sizeof(path), "%s/log", run_dir);
+	run_path(path, sizeof(path), run_dir, RUN_LOG, NULL);
 	log = fopen(path, "re");
 	if (!log)
 		return;
@@ -208,31 +215,31 @@ static void jw_list(struct jw *w, const char *name, const struct kvlist *kv,
 
 static void print_json(const struct status *st, FILE *out)
 {
-	const struct kvlist *m = &st->medium, *p = &st->persist;
+	const struct medium *m = &st->medium;
+	const struct kvlist *p = &st->persist;
 	struct jw w;
-	const char *layers = get(m, "VTOY_LAYER_COUNT");
 
 	jw_begin(&w, out);
 	jw_object(&w, NULL);
 	jw_string(&w, "version", VTOY_VERSION);
 
 	jw_object(&w, "medium");
-	jw_string(&w, "found_by", get(m, "VTOY_MEDIUM_SOURCE"));
-	jw_string(&w, "found_by_value", get(m, "VTOY_MEDIUM_SOURCE_VALUE"));
-	jw_string(&w, "iso_path", get(m, "VTOY_ISO_PATH"));
-	jw_string(&w, "device", get(m, "VTOY_MEDIUM_DEVICE"));
-	jw_string(&w, "disk", get(m, "VTOY_MEDIUM_DISK"));
-	jw_bool(&w, "whole_disk", yes(m, "VTOY_MEDIUM_WHOLE_DISK"));
-	jw_string(&w, "fstype", get(m, "VTOY_MEDIUM_FSTYPE"));
-	jw_string(&w, "label", get(m, "VTOY_MEDIUM_LABEL"));
-	jw_string(&w, "uuid", get(m, "VTOY_MEDIUM_UUID"));
-	jw_string(&w, "iso_device", get(m, "VTOY_ISO_LOOP"));
-	jw_string(&w, "iso_label", get(m, "VTOY_ISO_LABEL"));
-	jw_string(&w, "iso_uuid", get(m, "VTOY_ISO_UUID"));
-	jw_string(&w, "layout", get(m, "VTOY_LAYOUT"));
-	jw_string(&w, "media_path", get(m, "VTOY_MEDIA_PATH"));
-	jw_number(&w, "layers", layers ? strtoll(layers, NULL, 10) : 0);
-	jw_bool(&w, "toram", yes(m, "VTOY_TORAM"));
+	jw_string(&w, "found_by", m->source);
+	jw_string(&w, "found_by_value", m->source_value);
+	jw_string(&w, "iso_path", m->iso_path);
+	jw_string(&w, "device", m->device.node);
+	jw_string(&w, "disk", m->device.disk);
+	jw_bool(&w, "whole_disk", m->device.whole_disk);
+	jw_string(&w, "fstype", m->device.fstype);
+	jw_string(&w, "label", m->device.label);
+	jw_string(&w, "uuid", m->device.uuid);
+	jw_string(&w, "iso_device", m->iso_device);
+	jw_string(&w, "iso_label", m->iso_label);
+	jw_string(&w, "iso_uuid", m->iso_uuid);
+	jw_string(&w, "layout", m->layout);
+	jw_string(&w, "media_path", m->media_path);
+	jw_number(&w, "layers", m->layers);
+	jw_bool(&w, "toram", m->toram);
 	jw_end_object(&w);
 
 	jw_object(&w, "data");
@@ -255,7 +262,7 @@ static void print_json(const struct status *st, FILE *out)
 		jw_string(&w, "fstype", get(p, "VTOY_STORE_FSTYPE"));
 		jw_string(&w, "label", get(p, "VTOY_STORE_LABEL"));
 		jw_string(&w, "uuid", get(p, "VTOY_STORE_UUID"));
-		jw_string(&w, "layout", get(p, "VTOY_STORE_LAYOUT"));
+		jw_string(&w, "convention", get(p, "VTOY_STORE_CONVENTION"));
 		jw_string(&w, "dir", get(p, "VTOY_STORE_DIR"));
 		jw_string(&w, "fsck", get(p, "VTOY_STORE_FSCK"));
 		jw_string(&w, "remove", get(p, "VTOY_STORE_REMOVE"));
@@ -314,7 +321,7 @@ int persist_status(const struct status_opts *opts)
 		print_json(&st, opts->out ? opts->out : stdout);
 	else
 		print_text(&st, opts->out ? opts->out : stdout, opts->show_log, opts->run_dir);
-	kvlist_free(&st.medium);
+	medium_free(&st.medium);
 	kvlist_free(&st.persist);
 	return 0;
 }

@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "blkdev.h"
+#include "devspec.h"
 #include "log.h"
 #include "mnt.h"
+#include "paths.h"
 #include "safepath.h"
 
 #define STORE_FILE_MIN_BYTES (1024 * 1024)
@@ -24,7 +26,18 @@ static int label_rank(const struct store_query *q, const char *label)
 	return -1;
 }
 
-static bool is_ext(const char *fstype)
+const char *store_kind_name(enum store_kind kind)
+{
+	switch (kind) {
+	case STORE_PARTITION: return "partition";
+	case STORE_FILE: return "file";
+	case STORE_DIRECTORY: return "directory";
+	case STORE_MAPPED_FILE: return "mapped-file";
+	}
+	return "?";
+}
+
+bool store_fstype_ok(const char *fstype)
 {
 	return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
 }
@@ -94,6 +107,8 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 	snprintf(dir_path, sizeof(dir_path), "%s%s%s", mnt, *rel ? "/" : "", rel);
 	dir_fd = *rel ? safepath_open(root_fd, rel, O_RDONLY | O_DIRECTORY)
 		      : openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0 && !*rel)
+		dir_fd = -errno;
 	close(root_fd);
 	if (dir_fd < 0) {
 		if (dir_fd == -ENOENT)
@@ -139,7 +154,7 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 				 wanted);
 			continue;
 		}
-		if (!is_ext(probe.fstype)) {
+		if (!store_fstype_ok(probe.fstype)) {
 			log_warn("%s: skipped, label %s but filesystem '%s' (ext2/3/4 expected)",
 				 path, probe.label, probe.fstype);
 			continue;
@@ -156,9 +171,9 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		s = add_candidate(out, dev);
 		if (!s)
 			break;
-		s->is_file = true;
+		s->kind = STORE_FILE;
 		snprintf(s->source, sizeof(s->source), "%s", path);
-		snprintf(s->host_mount, sizeof(s->host_mount), "%s", mnt);
+		snprintf(s->data_mount, sizeof(s->data_mount), "%s", mnt);
 		snprintf(s->file, sizeof(s->file), "%s", path + strlen(mnt));
 		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
 		snprintf(s->label, sizeof(s->label), "%s", probe.label);
@@ -204,12 +219,12 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 		if (fd < 0)
 			continue;
 		close(fd);
-		if (!is_ext(dev->fstype)) {
+		if (!store_fstype_ok(dev->fstype)) {
 			log_warn("%s: directory %s skipped: %s cannot hold an overlay upper "
 				 "directory (ext2/3/4 expected)", dev->node, dir, dev->fstype);
 			continue;
 		}
-		if (q->host_device && !strcmp(q->host_device, dev->node) && !q->read_only) {
+		if (q->data_device && !strcmp(q->data_device, dev->node) && !q->read_only) {
 			log_warn("%s: directory %s skipped: this partition holds the ISO and is "
 				 "mounted read-only without journal replay", dev->node, dir);
 			continue;
@@ -217,7 +232,7 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 		s = add_candidate(out, dev);
 		if (!s)
 			break;
-		s->is_dir = true;
+		s->kind = STORE_DIRECTORY;
 		snprintf(s->dir, sizeof(s->dir), "%s", dir);
 		if ((size_t)snprintf(s->source, sizeof(s->source), "%s:%s", dev->node, dir) >=
 		    sizeof(s->source)) {
@@ -239,6 +254,8 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			   struct store_list *out)
 {
 	char mnt[PATH_MAX];
+	const char *why;
+	bool again;
 	int rank, ret;
 
 	if (dev->has_partitions)
@@ -253,16 +270,12 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			 dev->node);
 		return;
 	}
-	if (dev->probe_err == -ENOMEDIUM) {
-		log_info("%s: skipped, no medium in the drive", dev->node);
-		return;
-	}
-	if (dev->probe_err) {
-		log_warn("%s: skipped, it cannot be read: %s", dev->node, strerror(-dev->probe_err));
-		return;
-	}
-	if (!dev->fstype[0]) {
-		log_info("%s: skipped, no filesystem found", dev->node);
+	why = blkdev_unreadable(dev, &again);
+	if (why) {
+		if (dev->probe_err && again)
+			log_warn("%s: skipped, it cannot be read: %s", dev->node, why);
+		else
+			log_info("%s: skipped, %s", dev->node, why);
 		return;
 	}
 	/* live-boot matches the GPT partition name as well as the label. */
@@ -273,7 +286,7 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 		log_info("%s: label %s, but persistence-storage= leaves out whole filesystems",
 			 dev->node, dev->label);
 		rank = -1;
-	} else if (rank >= 0 && is_ext(dev->fstype)) {
+	} else if (rank >= 0 && store_fstype_ok(dev->fstype)) {
 		struct store *s = add_candidate(out, dev);
 
 		if (!s)
@@ -304,14 +317,14 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			 "leaves out files and directories)", dev->node, dev->label);
 		return;
 	}
-	if (q->host_device && strcmp(q->host_device, dev->node) == 0) {
+	if (q->data_device && strcmp(q->data_device, dev->node) == 0) {
 		if (storage(q) & STORE_STORAGE_FILE)
-			scan_files(q, dev, q->host_mount, out);
+			scan_files(q, dev, q->data_mount, out);
 		if (storage(q) & STORE_STORAGE_DIRECTORY)
-			scan_dirs(q, dev, q->host_mount, out);
+			scan_dirs(q, dev, q->data_mount, out);
 		return;
 	}
-	snprintf(mnt, sizeof(mnt), "%s/probe/%s", q->run_dir, dev->name);
+	run_path(mnt, sizeof(mnt), q->run_dir, RUN_PROBE, dev->name);
 	ret = mount_probe_ro(dev->node, mnt, dev->fstype);
 	if (ret < 0) {
 		log_info("%s: cannot look for store files, mounting %s read-only failed: %s",
@@ -336,15 +349,32 @@ int store_find(const struct store_query *q, struct store_list *out)
 	ret = blkdev_scan(&list);
 	if (ret < 0)
 		return ret;
-	/* The medium's partition first, so it is also first in discovery order. */
+	/* The data partition first, so it is also first in discovery order. */
 	for (size_t i = 0; i < list.count; i++)
-		if (q->host_device && !strcmp(list.devs[i].node, q->host_device))
+		if (q->data_device && !strcmp(list.devs[i].node, q->data_device))
 			scan_partition(q, &list.devs[i], out);
 	for (size_t i = 0; i < list.count; i++)
-		if (!q->host_device || strcmp(list.devs[i].node, q->host_device))
+		if (!q->data_device || strcmp(list.devs[i].node, q->data_device))
 			scan_partition(q, &list.devs[i], out);
 	blkdev_list_free(&list);
 	return 0;
+}
+
+int store_search(const struct store_query *q, const char *name, struct store_list *out)
+{
+	char wanted[256];
+	int ret;
+
+	labels_text(q, wanted, sizeof(wanted));
+	log_info("%s persistence requested: looking for a store labelled %s (partition, or image "
+		 "file in %s of a partition)", name, wanted, q->path);
+	ret = store_find(q, out);
+	if (ret < 0)
+		log_err("cannot list block devices: %s", strerror(-ret));
+	else if (out->count == 0)
+		log_warn("persistence was asked for, but no store labelled %s was found: changes "
+			 "will be lost at shutdown", wanted);
+	return ret;
 }
 
 static bool better(const struct store *a, const struct store *b)
@@ -378,26 +408,98 @@ int store_choose(const struct store_list *list)
 	return best;
 }
 
-const char *store_kind_name(const struct store *s)
-{
-	return s->is_file ? "file" : s->is_dir ? "directory" : s->is_mapped ? "mapped-file" : "partition";
-}
-
-void store_release_others(const struct store_list *list, int chosen, const char *host_mount)
+void store_release_others(const struct store_list *list, int chosen, const char *data_mount)
 {
 	for (size_t i = 0; i < list->count; i++) {
 		const struct store *s = &list->items[i];
 		bool still_needed = false;
 
-		if (!s->is_file || (int)i == chosen || (host_mount && !strcmp(s->host_mount, host_mount)))
+		if (s->kind != STORE_FILE || (int)i == chosen ||
+		    (data_mount && !strcmp(s->data_mount, data_mount)))
 			continue;
 		for (size_t j = 0; j < list->count; j++)
-			if (((int)j == chosen || j < i) && list->items[j].is_file &&
-			    !strcmp(list->items[j].host_mount, s->host_mount))
+			if (((int)j == chosen || j < i) && list->items[j].kind == STORE_FILE &&
+			    !strcmp(list->items[j].data_mount, s->data_mount))
 				still_needed = true;
 		if (!still_needed) {
-			umount2(s->host_mount, MNT_DETACH);
-			rmdir(s->host_mount);
+			umount2(s->data_mount, MNT_DETACH);
+			rmdir(s->data_mount);
 		}
 	}
+}
+
+static bool on_disk_of(const char *medium_disk, const struct blkdev *dev)
+{
+	char node[BLKDEV_PATH_MAX];
+
+	snprintf(node, sizeof(node), "/dev/%s", dev->disk);
+	return medium_disk && !strcmp(medium_disk, node);
+}
+
+int store_find_device(const char *what, store_match_fn match, const void *arg,
+		      const char *medium_disk, struct store *out, struct blkdev *out_dev)
+{
+	struct blkdev_list list;
+	const struct blkdev *best = NULL;
+	int ret;
+
+	ret = blkdev_scan(&list);
+	if (ret < 0) {
+		log_err("cannot list block devices: %s", strerror(-ret));
+		return ret;
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		const struct blkdev *dev = &list.devs[i];
+
+		if (!match(dev, arg))
+			continue;
+		if (dev->has_partitions) {
+			log_info("%s: skipped for %s, it holds partitions", dev->node, what);
+			continue;
+		}
+		log_info("candidate for %s: %s (%s, label '%s')", what, dev->node,
+			 dev->fstype[0] ? dev->fstype : "no filesystem", dev->label);
+		if (!best) {
+			best = dev;
+		} else if (!on_disk_of(medium_disk, best) && on_disk_of(medium_disk, dev)) {
+			log_warn("two devices for %s: using %s, on the medium's disk, not %s", what,
+				 dev->node, best->node);
+			best = dev;
+		} else {
+			log_warn("two devices for %s: using %s, not %s", what, best->node, dev->node);
+		}
+	}
+	if (best) {
+		*out_dev = *best;
+		memset(out, 0, sizeof(*out));
+		out->kind = STORE_PARTITION;
+		snprintf(out->source, sizeof(out->source), "%s", best->node);
+		snprintf(out->device, sizeof(out->device), "%s", best->node);
+		snprintf(out->disk, sizeof(out->disk), "/dev/%s", best->disk);
+		snprintf(out->fstype, sizeof(out->fstype), "%s", best->fstype);
+		snprintf(out->label, sizeof(out->label), "%s", best->label);
+		snprintf(out->uuid, sizeof(out->uuid), "%s", best->uuid);
+		out->on_medium_disk = on_disk_of(medium_disk, best);
+	}
+	blkdev_list_free(&list);
+	return best ? 0 : -ENOENT;
+}
+
+static bool spec_matches(const struct blkdev *dev, const void *spec)
+{
+	return devspec_matches(spec, dev);
+}
+
+int store_find_devspec(const char *what, const char *text, const char *medium_disk,
+		       struct store *out, struct blkdev *out_dev)
+{
+	struct devspec spec;
+	char buf[256];
+
+	if (devspec_parse(text, &spec, buf, sizeof(buf)) < 0) {
+		log_warn("%s: '%s' is not a device (/dev/..., LABEL=, CDLABEL=, UUID=, PARTUUID=, "
+			 "PARTLABEL=, /dev/disk/by-*/)", what, text);
+		return -EINVAL;
+	}
+	return store_find_device(what, spec_matches, &spec, medium_disk, out, out_dev);
 }

@@ -1,14 +1,16 @@
-/* Finding persistence stores: partitions and image files by label. */
+/* Finding stores: partitions, image files and directories by label
+ * (casper, live-boot, home-rw), or the one device a convention names
+ * (dracut, archiso). Every device passed over is logged with the reason. */
 #ifndef VTOY_STORE_FIND_H
 #define VTOY_STORE_FIND_H
 
-#include "blkdev.h"
-#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "blkdev.h"
+#include "store.h"
+
 #define STORE_LABELS_MAX 8
-#define STORE_CANDIDATES_MAX 32
 
 enum store_media {
 	STORE_MEDIA_ANY,
@@ -27,51 +29,43 @@ struct store_query {
 	size_t label_count;
 	const char *path;         /* directory of store files inside a partition ("/") */
 	const char *medium_disk;  /* /dev/sda: stores there are preferred */
-	const char *host_device;  /* partition already mounted at host_mount */
-	const char *host_mount;
-	const char *run_dir;
+	const char *data_device;  /* partition already mounted at data_mount */
+	const char *data_mount;
+	const char *run_dir;      /* probe mounts go to RUN_DIR/probe */
 	enum store_media media;
 	bool read_only;           /* the store will not be written to */
 	unsigned storage;         /* STORE_STORAGE_*; 0 means the default */
 };
 
-struct store {
-	char source[PATH_MAX];      /* device node, or the image file's path */
-	char device[BLKDEV_PATH_MAX];            /* the partition it is, or that holds the file */
-	char disk[BLKDEV_PATH_MAX];
-	char host_mount[PATH_MAX];  /* for files: where their partition is mounted */
-	char file[PATH_MAX];        /* for files: path inside that partition */
-	char fstype[32];
-	char label[128];
-	char uuid[64];              /* the store filesystem's (a directory store: its partition's) */
-	bool is_file;
-	bool is_dir;                /* a directory (dir) on the partition device */
-	bool is_mapped;             /* a file reached through a device-mapper map of its blocks */
-	char dir[PATH_MAX];         /* for directories: path inside the partition */
-	bool on_medium_disk;
-	size_t label_rank;          /* index in query labels */
-	size_t order;               /* discovery order */
-};
-
-struct store_list {
-	struct store items[STORE_CANDIDATES_MAX];
-	size_t count;
-};
-
-/* Finds every candidate; partitions are probed with libblkid and searched
- * for files through read-only, no-journal-replay mounts (kept mounted when
- * they hold a candidate). Each rejection is logged with its reason. */
+/* Finds every candidate with one of the query's labels; partitions are
+ * probed with libblkid and searched for files through read-only,
+ * no-journal-replay mounts (kept mounted when they hold a candidate). */
 int store_find(const struct store_query *q, struct store_list *out);
+
+/* store_find() for a convention (name: "casper"), saying what it looks
+ * for and, when nothing is found, that changes will be lost. Returns 0
+ * (out->count 0: none) or -errno. */
+int store_search(const struct store_query *q, const char *name, struct store_list *out);
+
+/* The one partition a convention names (what: "cow_label=X", for the
+ * log): each device for which match() is true is a candidate. Several:
+ * the one on the medium's disk, else the first by name, with a warning. 0
+ * with out (a partition, not yet opened), -ENOENT, or -errno. */
+typedef bool (*store_match_fn)(const struct blkdev *dev, const void *arg);
+int store_find_device(const char *what, store_match_fn match, const void *arg,
+		      const char *medium_disk, struct store *out, struct blkdev *out_dev);
+
+/* store_find_device() for a devspec given as text ("LABEL=x", "/dev/sdb2",
+ * "/dev/disk/by-uuid/..."): -EINVAL, logged, when it is not one. */
+int store_find_devspec(const char *what, const char *text, const char *medium_disk,
+		       struct store *out, struct blkdev *out_dev);
 
 /* Picks the best candidate: label preference, then the medium's disk, then
  * discovery order. Warns when another candidate has the same label.
  * Returns an index or -1. */
 int store_choose(const struct store_list *list);
 
-/* "partition", "file", "directory" or "mapped-file" (persist.env, status). */
-const char *store_kind_name(const struct store *s);
-
 /* Unmounts the probe mounts of the candidates that were not chosen. */
-void store_release_others(const struct store_list *list, int chosen, const char *host_mount);
+void store_release_others(const struct store_list *list, int chosen, const char *data_mount);
 
 #endif

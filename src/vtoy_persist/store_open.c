@@ -11,6 +11,7 @@
 #include "log.h"
 #include "loopdev.h"
 #include "mnt.h"
+#include "paths.h"
 #include "safepath.h"
 
 #define PROBE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -20,10 +21,10 @@
  * the store. */
 static int attach_file(const struct store *s, bool read_only, char *dev, size_t len)
 {
-	int root_fd, fd, loop_fd;
+	int fd, loop_fd;
 
 	if (!read_only) {
-		if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
+		if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
 			int ret = -errno;
 
 			log_err("cannot remount %s read-write to write to %s: %s", s->device,
@@ -32,11 +33,7 @@ static int attach_file(const struct store *s, bool read_only, char *dev, size_t 
 		}
 		log_info("%s remounted read-write: it holds the store %s", s->device, s->file);
 	}
-	root_fd = open(s->host_mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
-		return -errno;
-	fd = safepath_open(root_fd, s->file, read_only ? O_RDONLY : O_RDWR);
-	close(root_fd);
+	fd = safepath_open_at(s->data_mount, s->file, read_only ? O_RDONLY : O_RDWR);
 	if (fd < 0) {
 		log_err("cannot open %s: %s", s->source, strerror(-fd));
 		return fd;
@@ -50,7 +47,7 @@ static int attach_file(const struct store *s, bool read_only, char *dev, size_t 
 
 static void undo_file(const struct store *s)
 {
-	if (mount(NULL, s->host_mount, NULL, MS_REMOUNT | MS_RDONLY | PROBE_FLAGS, NULL) < 0)
+	if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | MS_RDONLY | PROBE_FLAGS, NULL) < 0)
 		log_warn("cannot remount %s read-only again: %s", s->device, strerror(errno));
 }
 
@@ -58,30 +55,28 @@ static void fail_cleanup(const struct store *s, bool read_only, int hold_fd)
 {
 	if (hold_fd >= 0)
 		close(hold_fd); /* the loop device clears itself */
-	if (s->is_file && !read_only)
+	if (s->kind == STORE_FILE && !read_only)
 		undo_file(s);
 }
 
-/* A directory store: its partition is mounted (by the caller) at host; the
+/* A directory store: its partition is mounted at partition_mount; the
  * directory, resolved beneath it, is bound at the store's mount point. */
 static int bind_dir(const struct store *s, struct opened_store *out)
 {
-	char fd_path[64];
-	int root_fd, fd, ret;
+	int fd, target_fd = -1, ret;
 
-	root_fd = open(out->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
-		return -errno;
-	fd = safepath_open(root_fd, s->dir, O_PATH | O_DIRECTORY);
-	close(root_fd);
+	fd = safepath_open_at(out->partition_mount, s->dir, O_PATH | O_DIRECTORY);
 	if (fd < 0) {
 		log_err("%s: %s", s->source, strerror(-fd));
 		return fd;
 	}
-	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
 	ret = mkdir_p(out->mount, 0755);
-	if (ret == 0 && mount(fd_path, out->mount, NULL, MS_BIND, NULL) < 0)
+	if (ret == 0 && (target_fd = open(out->mount, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		ret = -errno;
+	if (ret == 0)
+		ret = mount_bind_fds(fd, target_fd);
+	if (target_fd >= 0)
+		close(target_fd);
 	close(fd);
 	if (ret < 0)
 		log_err("cannot bind %s at %s: %s", s->source, out->mount, strerror(-ret));
@@ -96,10 +91,11 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 
 	memset(out, 0, sizeof(*out));
 	out->read_only = read_only;
-	snprintf(out->mount, sizeof(out->mount), "%s/store", run_dir);
-	if (s->is_dir)
-		snprintf(out->host, sizeof(out->host), "%s/store-partition", run_dir);
-	if (s->is_file) {
+	run_path(out->mount, sizeof(out->mount), run_dir, RUN_STORE, NULL);
+	if (s->kind == STORE_DIRECTORY)
+		run_path(out->partition_mount, sizeof(out->partition_mount), run_dir,
+			 RUN_STORE_PARTITION, NULL);
+	if (s->kind == STORE_FILE) {
 		hold_fd = attach_file(s, read_only, out->device, sizeof(out->device));
 		if (hold_fd < 0) {
 			if (hold_fd != -EROFS)
@@ -112,9 +108,9 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 
 	if (read_only) {
 		out->fsck = FSCK_SKIPPED;
-		ret = mount_probe_ro(out->device, s->is_dir ? out->host : out->mount, s->fstype);
-		if (ret == 0 && s->is_dir && (ret = bind_dir(s, out)) < 0)
-			umount2(out->host, MNT_DETACH);
+		ret = mount_probe_ro(out->device, s->kind == STORE_DIRECTORY ? out->partition_mount : out->mount, s->fstype);
+		if (ret == 0 && s->kind == STORE_DIRECTORY && (ret = bind_dir(s, out)) < 0)
+			umount2(out->partition_mount, MNT_DETACH);
 		if (ret < 0) {
 			log_err("cannot mount %s read-only: %s", s->source, strerror(-ret));
 			fail_cleanup(s, read_only, hold_fd);
@@ -127,8 +123,8 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		return 0;
 	}
 
-	snprintf(fsck_log, sizeof(fsck_log), "%s/fsck.log", run_dir);
-	if (s->is_file)
+	run_path(fsck_log, sizeof(fsck_log), run_dir, RUN_FSCK_LOG, NULL);
+	if (s->kind == STORE_FILE)
 		log_info("checking %s (%s) with e2fsck -p", s->source, out->device);
 	else
 		log_info("checking %s with e2fsck -p", s->source);
@@ -144,10 +140,10 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		return -EUCLEAN;
 	}
 
-	ret = mount_at(out->device, s->is_dir ? out->host : out->mount, "ext4",
+	ret = mount_at(out->device, s->kind == STORE_DIRECTORY ? out->partition_mount : out->mount, "ext4",
 		       MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
-	if (ret == 0 && s->is_dir && (ret = bind_dir(s, out)) < 0)
-		umount2(out->host, MNT_DETACH);
+	if (ret == 0 && s->kind == STORE_DIRECTORY && (ret = bind_dir(s, out)) < 0)
+		umount2(out->partition_mount, MNT_DETACH);
 	if (ret < 0) {
 		log_err("cannot mount %s read-write: %s", s->source, strerror(-ret));
 		fail_cleanup(s, read_only, hold_fd);
@@ -164,8 +160,8 @@ void store_close(const struct store *s, const struct opened_store *opened)
 		log_warn("cannot unmount %s: %s", opened->mount, strerror(errno));
 		return;
 	}
-	if (opened->host[0] && umount2(opened->host, 0) < 0)
-		log_warn("cannot unmount %s: %s", opened->host, strerror(errno));
-	if (s->is_file && !opened->read_only)
+	if (opened->partition_mount[0] && umount2(opened->partition_mount, 0) < 0)
+		log_warn("cannot unmount %s: %s", opened->partition_mount, strerror(errno));
+	if (s->kind == STORE_FILE && !opened->read_only)
 		undo_file(s);
 }

@@ -34,7 +34,7 @@ out=$(cd "$out" && pwd)
 stamp=$out/.inputs
 inputs=$(cat "$0" "$here/root-init" "$here/lib.sh" "$here/tools/ventoy-handover.c" \
 	"$here/tools/ventoy-fake-hook.c" /bin/busybox \
-	"$top/build/bin/vtoy-persist" | sha256sum)
+	"$top/build/bin/vtoy" | sha256sum)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] && [ -f "$out/stick.img" ]; then
 	echo "fixtures: up to date in $out"
 	exit 0
@@ -50,7 +50,9 @@ cp /bin/busybox "$root/bin/busybox"
 (cd "$root" && /bin/busybox --list-full | while read -r a; do [ -e "$a" ] || ln -s /bin/busybox "$a"; done)
 rm -f "$root/sbin/init"
 cp "$here/root-init" "$root/sbin/init"
-cp "$top/build/bin/vtoy-persist" "$root/usr/sbin/vtoy-persist"
+cp "$top/build/bin/vtoy" "$root/usr/sbin/vtoy"
+ln -s vtoy "$root/usr/sbin/vtoy-persist"
+ln -s vtoy "$root/usr/sbin/vtoy-status"
 echo "vtoy-test" > "$root/etc/hostname"
 # systemd (in dracut images) switches only into a root with an os-release.
 printf 'NAME="vtoy test live root"\nID=vtoytest\n' > "$root/etc/os-release"

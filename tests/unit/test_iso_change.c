@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image_identity.h"
 #include "iso_change.h"
 #include "unit.h"
 

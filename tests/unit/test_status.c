@@ -110,7 +110,7 @@ static char *status_of(const char *dir, bool json)
 static const char medium_env[] =
 	"VTOY_MEDIUM_SOURCE=ventoy\nVTOY_ISO_PATH=/ISO/u.iso\nVTOY_MEDIUM_DEVICE=/dev/sda1\n"
 	"VTOY_MEDIUM_FSTYPE=exfat\nVTOY_MEDIUM_LABEL=Ventoy\nVTOY_MEDIUM_UUID=1234-ABCD\n"
-	"VTOY_HOST_MOUNT=/run/vtoy/data\nVTOY_LAYOUT=casper\nVTOY_LAYER_COUNT=1\n";
+	"VTOY_DATA_MOUNT=/run/vtoy/data\nVTOY_LAYOUT=casper\nVTOY_LAYER_COUNT=1\nVTOY_LOWERDIR=/l\n";
 
 static void status_reads_mounts_now(void)
 {

@@ -51,7 +51,7 @@ static void none(void)
 
 static void overlay_options_are_explicit(void)
 {
-	const struct overlay_flavor casper = { false, false }, liveboot = { true, true };
+	const struct overlay_opts casper = { false, false }, liveboot = { true, true };
 	char buf[4096], lower[5000];
 
 	CHECK_INT(overlay_options(buf, sizeof(buf), "/l2:/l1", "/s/upper", "/s/work", &casper), 0);

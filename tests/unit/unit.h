@@ -60,12 +60,13 @@ extern const struct unit_test dm_tests[];
 extern const struct unit_test ventoy_handover_tests[];
 extern const struct unit_test devspec_tests[];
 extern const struct unit_test root_layout_tests[];
-extern const struct unit_test flavor_tests[];
+extern const struct unit_test request_tests[];
 extern const struct unit_test fs_tree_tests[];
 extern const struct unit_test custom_mounts_tests[];
 extern const struct unit_test persistence_remove_tests[];
 extern const struct unit_test iso_change_tests[];
 extern const struct unit_test status_tests[];
+extern const struct unit_test medium_tests[];
 extern const struct unit_test ventoy_store_tests[];
 
 #endif

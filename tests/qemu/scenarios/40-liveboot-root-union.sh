@@ -21,7 +21,7 @@ expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store @DEV@ (ext4, la
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store/rw,workdir=/run/vtoy/store/work,redirect_dir=on"
 expect_status "$SCENARIO_DIR/boot1.log" .store.kind partition
 expect_status "$SCENARIO_DIR/boot1.log" .store.label persistence
-expect_status "$SCENARIO_DIR/boot1.log" .store.layout live-boot
+expect_status "$SCENARIO_DIR/boot1.log" .store.convention live-boot
 expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
 expect_status "$SCENARIO_DIR/boot1.log" .store.access read-write
 expect_status "$SCENARIO_DIR/boot1.log" .root.upper /run/vtoy/store/rw

@@ -23,7 +23,7 @@ expect_line "$log" "vtoy-persist: e2fsck: writable was not cleanly unmounted, ch
 expect_line "$log" "vtoy-persist: WARNING: e2fsck repaired errors on @DEV@ (exit 1)"
 expect_status "$log" .store.label writable
 expect_status "$log" .store.kind partition
-expect_status "$log" .store.layout casper
+expect_status "$log" .store.convention casper
 expect_status "$log" .store.fsck repaired
 expect_line "$log" "VTOYTEST: RESULT wrote $token"
 expect_equal "marker in upper/ of the writable partition" \

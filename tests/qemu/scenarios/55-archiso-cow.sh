@@ -37,7 +37,7 @@ expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: e2fsck: ARCH_COW: clean"
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store/$dir/upperdir,workdir=/run/vtoy/store/$dir/workdir,redirect_dir=off"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: archiso)"
 expect_status "$SCENARIO_DIR/boot1.log" .store.label ARCH_COW
-expect_status "$SCENARIO_DIR/boot1.log" .store.layout archiso
+expect_status "$SCENARIO_DIR/boot1.log" .store.convention archiso
 expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
 expect_status "$SCENARIO_DIR/boot1.log" .store.dir "$dir"
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"

@@ -33,7 +33,7 @@ expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store$ovl,workdir=/run
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: status: persistence:  store (requested: dracut)"
 expect_status "$SCENARIO_DIR/boot1.log" .store.label persistence
 expect_status "$SCENARIO_DIR/boot1.log" .store.kind partition
-expect_status "$SCENARIO_DIR/boot1.log" .store.layout dracut
+expect_status "$SCENARIO_DIR/boot1.log" .store.convention dracut
 expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
 expect_no_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: creating"
@@ -88,7 +88,7 @@ expect_line "$SCENARIO_DIR/boot6.log" "vtoy-persist: using store /run/vtoy/data$
 expect_line "$SCENARIO_DIR/boot6.log" "upperdir=/run/vtoy/store/overlayfs,workdir=/run/vtoy/store/ovlwork,"
 expect_status "$SCENARIO_DIR/boot6.log" .store.source "/run/vtoy/data$ovl"
 expect_status "$SCENARIO_DIR/boot6.log" .store.kind file
-expect_status "$SCENARIO_DIR/boot6.log" .store.layout dracut
+expect_status "$SCENARIO_DIR/boot6.log" .store.convention dracut
 expect_status "$SCENARIO_DIR/boot6.log" .store.fsck clean
 expect_line "$SCENARIO_DIR/boot6.log" "VTOYTEST: RESULT wrote file-$token"
 expect_equal "marker in the overlay image file after boot 6" \

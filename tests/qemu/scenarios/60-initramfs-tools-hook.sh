@@ -37,7 +37,7 @@ initrd=$SCENARIO_DIR/initrd.img
 mkinitramfs -d "$conf" -o "$initrd" "$kver" >"$SCENARIO_DIR/mkinitramfs.log" 2>&1 ||
 	fail "mkinitramfs failed: $(tail -n 3 "$SCENARIO_DIR/mkinitramfs.log")"
 lsinitramfs "$initrd" >"$SCENARIO_DIR/contents.txt"
-for f in usr/sbin/vtoy-iso-scan usr/sbin/vtoy-persist usr/sbin/vtoy-root usr/sbin/e2fsck scripts/vtoy \
+for f in usr/sbin/vtoy usr/sbin/vtoy-iso-scan usr/sbin/vtoy-persist usr/sbin/vtoy-root usr/sbin/e2fsck scripts/vtoy \
 	etc/vtoy/modules.list etc/e2fsck.conf; do
 	grep -qx "$f" "$SCENARIO_DIR/contents.txt" || fail "lsinitramfs: $f is not in the image"
 done
@@ -54,7 +54,7 @@ expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-t
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: root ready at /root (persistence: store)"
 expect_status "$SCENARIO_DIR/boot1.log" .store.source /run/vtoy/data/casper-rw.dat
 expect_status "$SCENARIO_DIR/boot1.log" .store.kind file
-expect_status "$SCENARIO_DIR/boot1.log" .store.layout casper
+expect_status "$SCENARIO_DIR/boot1.log" .store.convention casper
 expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
 expect_status "$SCENARIO_DIR/boot1.log" .persistence.active true
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
@@ -95,11 +95,11 @@ qemu_boot "$SCENARIO_DIR/boot4.log" "$STICK" "$SCENARIO_DIR/initrd-ventoy.img" b
 expect_line "$SCENARIO_DIR/boot4.log" "VTOYTEST: RESULT found $token3"
 
 echo "a hook without its binary fails the build"
-rm "$SCENARIO_DIR/stage/usr/sbin/vtoy-persist"
+rm "$SCENARIO_DIR/stage/usr/sbin/vtoy"
 if mkinitramfs -d "$conf" -o "$SCENARIO_DIR/broken.img" "$kver" >"$SCENARIO_DIR/broken.log" 2>&1; then
-	fail "mkinitramfs succeeded without vtoy-persist"
+	fail "mkinitramfs succeeded without vtoy"
 fi
-expect_line "$SCENARIO_DIR/broken.log" "E: vtoy hook: $SCENARIO_DIR/stage/usr/sbin/vtoy-persist is missing; reinstall vtoy-persist"
+expect_line "$SCENARIO_DIR/broken.log" "E: vtoy hook: $SCENARIO_DIR/stage/usr/sbin/vtoy is missing; reinstall vtoy-persist"
 # mkinitramfs creates its output file first; it must stay empty.
 [ ! -s "$SCENARIO_DIR/broken.img" ] || fail "mkinitramfs wrote an image although the hook failed"
 scenario_finish

@@ -44,7 +44,7 @@ initrd=$SCENARIO_DIR/initrd.img
 build "$initrd" >"$SCENARIO_DIR/dracut.log" 2>&1 ||
 	fail "dracut failed: $(tail -n 3 "$SCENARIO_DIR/dracut.log")"
 lsinitrd "$initrd" >"$SCENARIO_DIR/contents.txt" 2>&1
-for f in sbin/vtoy-iso-scan sbin/vtoy-persist sbin/e2fsck etc/vtoy/modules.list \
+for f in sbin/vtoy sbin/vtoy-iso-scan sbin/vtoy-persist sbin/e2fsck etc/vtoy/modules.list \
 	sbin/vtoy-root lib/dracut/hooks/cmdline/20-vtoy-cmdline.sh lib/systemd/system-generators/vtoy-generator lib/systemd/system/vtoy-root.service; do
 	grep -qE " (usr/)?$f( |$)" "$SCENARIO_DIR/contents.txt" || fail "lsinitrd: $f is not in the image"
 done
@@ -61,7 +61,7 @@ expect_line "$SCENARIO_DIR/boot1.log" "vtoy-iso-scan: found /ISO images/ubuntu-t
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: root ready at /sysroot (persistence: store)"
 expect_status "$SCENARIO_DIR/boot1.log" .store.source /run/vtoy/data/casper-rw.dat
 expect_status "$SCENARIO_DIR/boot1.log" .store.kind file
-expect_status "$SCENARIO_DIR/boot1.log" .store.layout casper
+expect_status "$SCENARIO_DIR/boot1.log" .store.convention casper
 expect_status "$SCENARIO_DIR/boot1.log" .store.fsck clean
 expect_status "$SCENARIO_DIR/boot1.log" .persistence.active true
 expect_line "$SCENARIO_DIR/boot1.log" "VTOYTEST: RESULT wrote $token"
@@ -113,11 +113,11 @@ expect_line "$SCENARIO_DIR/boot3.log" "vtoy-persist: root ready at /sysroot (per
 expect_line "$SCENARIO_DIR/boot3.log" "VTOYTEST: RESULT found $token"
 
 echo "a module without its binary fails the build"
-rm "$SCENARIO_DIR/stage/usr/sbin/vtoy-persist"
+rm "$SCENARIO_DIR/stage/usr/sbin/vtoy"
 if build "$SCENARIO_DIR/broken.img" >"$SCENARIO_DIR/broken.log" 2>&1; then
-	fail "dracut succeeded without vtoy-persist"
+	fail "dracut succeeded without vtoy"
 fi
-expect_line "$SCENARIO_DIR/broken.log" "vtoy: missing, reinstall vtoy-persist: $SCENARIO_DIR/stage/usr/sbin/vtoy-persist"
+expect_line "$SCENARIO_DIR/broken.log" "vtoy: missing, reinstall vtoy-persist: $SCENARIO_DIR/stage/usr/sbin/vtoy"
 expect_line "$SCENARIO_DIR/broken.log" "dracut module 'vtoy' cannot be found or installed."
 [ ! -e "$SCENARIO_DIR/broken.img" ] || fail "dracut left an image behind after the module failed"
 scenario_finish

@@ -11,7 +11,8 @@ qemu_boot "$SCENARIO_DIR/boot.log" "$STICK" "$INITRD" boot=live live-media=remov
 	vtoy.test=mounted:/run/live/medium || fail "qemu exited with $?"
 log=$SCENARIO_DIR/boot.log
 expect_line "$log" "vtoy-iso-scan: no medium named on the command line: scanning for a live medium"
-expect_line "$log" "vtoy-iso-scan: @DEV@ (exfat, label Ventoy): no live system on it"
+# Whether the stick is looked at before the dd'd disk depends on which one
+# the kernel enumerates first: only what was found is asserted.
 expect_line "$log" "vtoy-iso-scan: live medium: @DEV@ (iso9660, label DEBIAN_TEST) mounted at /run/vtoy/medium"
 expect_line "$log" "VTOYTEST: mounted /run/live/medium: @DEV@ iso9660 ro"
 expect_status "$log" .medium.whole_disk true

@@ -12,33 +12,11 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sysfs.h"
 
 #define SYS_BLOCK "/sys/block"
 #define DEV_DIR "/dev"
 #define MATCH_LIST_MAX 512
-
-/* A sysfs attribute holding one unsigned decimal number. */
-static int read_u64(const char *path, uint64_t *value)
-{
-	char buf[32], *end;
-	unsigned long long v;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoull(buf, &end, 10);
-	if (end == buf || errno || buf[0] == '-' || (*end && *end != '\n'))
-		return -EINVAL;
-	*value = v;
-	return 0;
-}
 
 /* Devices that are never the stick itself. */
 static bool skipped(const char *name)
@@ -76,7 +54,7 @@ static int disk_is_it(const struct ventoy_os_param *p, const char *sysfs_block,
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s/size", sysfs_block, name);
-	if (read_u64(path, &sectors) < 0 || sectors > UINT64_MAX / 512 ||
+	if (sysfs_read_u64(path, &sectors) < 0 || sectors > UINT64_MAX / 512 ||
 	    sectors * 512 != p->disk_size)
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", dev_dir, name);
@@ -173,10 +151,10 @@ int ventoy_find_partition(const char *sysfs_block, const char *disk, unsigned pa
 			continue;
 		/* Only partitions have a "partition" attribute. */
 		snprintf(path, sizeof(path), "%s/%s/%s/partition", sysfs_block, disk, de->d_name);
-		if (read_u64(path, &num) < 0 || num != part_num)
+		if (sysfs_read_u64(path, &num) < 0 || num != part_num)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s/start", sysfs_block, disk, de->d_name);
-		ret = read_u64(path, &start);
+		ret = sysfs_read_u64(path, &start);
 		if (ret < 0) {
 			log_err("cannot read %s: %s", path, strerror(-ret));
 			break;

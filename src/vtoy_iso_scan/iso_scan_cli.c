@@ -1,4 +1,4 @@
-/* vtoy-iso-scan: find the live medium and mount its root images. */
+/* vtoy-iso-scan's command line: find the live medium and mount its root images. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
+#include "programs.h"
 
 static void usage(FILE *out)
 {
@@ -44,10 +45,10 @@ static void usage(FILE *out)
 		"  -h, --help      show this help\n"
 		"  -V, --version   show the version\n"
 		"\n"
-		"Writes DIR/" VTOY_MEDIUM_ENV " for vtoy-persist and logs to DIR/log and /dev/kmsg.\n");
+		"Writes DIR/" RUN_MEDIUM_ENV " for vtoy-persist and logs to DIR/log and /dev/kmsg.\n");
 }
 
-int main(int argc, char **argv)
+int iso_scan_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "run-dir", required_argument, NULL, 'r' },

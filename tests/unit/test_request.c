@@ -1,10 +1,11 @@
 #include <errno.h>
 
 #include "cmdline.h"
-#include "flavor.h"
-#include "flavor_archiso.h"
-#include "flavor_dracut.h"
+#include "conv_archiso.h"
+#include "conv_dracut.h"
+#include "convention.h"
 #include "fs_tree.h"
+#include "request.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,24 +15,24 @@
 
 static void tmpfs_sizes(void)
 {
-	CHECK_INT(flavor_tmpfs_size_check("256M"), 0);
-	CHECK_INT(flavor_tmpfs_size_check("75%"), 0);
-	CHECK_INT(flavor_tmpfs_size_check("100%"), 0);
-	CHECK_INT(flavor_tmpfs_size_check("2g"), 0);
-	CHECK_INT(flavor_tmpfs_size_check("1048576"), 0);
-	CHECK_INT(flavor_tmpfs_size_check("512k"), 0);
-	CHECK_INT(flavor_tmpfs_size_check("0"), -EINVAL);   /* tmpfs: no limit */
-	CHECK_INT(flavor_tmpfs_size_check("0M"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("101%"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("0%"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("50%x"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check(""), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("M"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("256MB"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("-1"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check("1G,mode=777"), -EINVAL); /* no option smuggling */
-	CHECK_INT(flavor_tmpfs_size_check("99999999999999999999999"), -EINVAL);
-	CHECK_INT(flavor_tmpfs_size_check(NULL), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("256M"), 0);
+	CHECK_INT(request_tmpfs_size_check("75%"), 0);
+	CHECK_INT(request_tmpfs_size_check("100%"), 0);
+	CHECK_INT(request_tmpfs_size_check("2g"), 0);
+	CHECK_INT(request_tmpfs_size_check("1048576"), 0);
+	CHECK_INT(request_tmpfs_size_check("512k"), 0);
+	CHECK_INT(request_tmpfs_size_check("0"), -EINVAL);   /* tmpfs: no limit */
+	CHECK_INT(request_tmpfs_size_check("0M"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("101%"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("0%"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("50%x"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check(""), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("M"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("256MB"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("-1"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check("1G,mode=777"), -EINVAL); /* no option smuggling */
+	CHECK_INT(request_tmpfs_size_check("99999999999999999999999"), -EINVAL);
+	CHECK_INT(request_tmpfs_size_check(NULL), -EINVAL);
 }
 
 static void tmpfs_size_sources(void)
@@ -39,13 +40,13 @@ static void tmpfs_size_sources(void)
 	struct kvlist c = { 0 };
 
 	CHECK_INT(cmdline_parse(&c, "cow_spacesize=1G"), 0);
-	CHECK_STR(flavor_tmpfs_size(&c), "1G");
+	CHECK_STR(request_tmpfs_size(&c), "1G");
 	kvlist_free(&c);
 	CHECK_INT(cmdline_parse(&c, "cow_spacesize=1G overlay-size=50%"), 0);
-	CHECK_STR(flavor_tmpfs_size(&c), "50%"); /* ours wins */
+	CHECK_STR(request_tmpfs_size(&c), "50%"); /* ours wins */
 	kvlist_free(&c);
 	CHECK_INT(cmdline_parse(&c, "cow_spacesize=lots overlay-size=1G,nr_inodes=1"), 0);
-	CHECK_STR(flavor_tmpfs_size(&c), NULL);
+	CHECK_STR(request_tmpfs_size(&c), NULL);
 	kvlist_free(&c);
 }
 
@@ -54,14 +55,14 @@ static void dracut_flags(void)
 	struct kvlist c = { 0 };
 
 	CHECK_INT(cmdline_parse(&c, "a b=1 c=0 d=no e=off f=yes g="), 0);
-	CHECK(flavor_flag(&c, "a"));
-	CHECK(flavor_flag(&c, "b"));
-	CHECK(!flavor_flag(&c, "c"));
-	CHECK(!flavor_flag(&c, "d"));
-	CHECK(!flavor_flag(&c, "e"));
-	CHECK(flavor_flag(&c, "f"));
-	CHECK(flavor_flag(&c, "g"));
-	CHECK(!flavor_flag(&c, "h"));
+	CHECK(cmdline_flag(&c, "a"));
+	CHECK(cmdline_flag(&c, "b"));
+	CHECK(!cmdline_flag(&c, "c"));
+	CHECK(!cmdline_flag(&c, "d"));
+	CHECK(!cmdline_flag(&c, "e"));
+	CHECK(cmdline_flag(&c, "f"));
+	CHECK(cmdline_flag(&c, "g"));
+	CHECK(!cmdline_flag(&c, "h"));
 	kvlist_free(&c);
 }
 
@@ -114,26 +115,11 @@ static void archiso_directories(void)
 	archiso_directory("cow_label=C", "", -EINVAL, NULL);
 }
 
-static void archiso_request(void)
-{
-	struct kvlist c = { 0 };
-
-	CHECK_INT(cmdline_parse(&c, "cow_label= cow_device= cow_spacesize=1G"), 0);
-	CHECK(!archiso_requested(&c));
-	kvlist_free(&c);
-	CHECK_INT(cmdline_parse(&c, "cow_label=ARCH_COW"), 0);
-	CHECK(archiso_requested(&c));
-	kvlist_free(&c);
-	CHECK_INT(cmdline_parse(&c, "cow_device=/dev/sdb2"), 0);
-	CHECK(archiso_requested(&c));
-	kvlist_free(&c);
-}
-
 struct dracut_case {
 	const char *cmdline;
 	int ret;
 	const char *device, *upper, *work;
-	bool read_only, reset, default_path;
+	bool reset, default_path;
 };
 
 static void dracut_case(const struct dracut_case *c)
@@ -156,7 +142,6 @@ static void dracut_case(const struct dracut_case *c)
 	CHECK_STR(o.device, c->device);
 	CHECK_STR(o.upper, c->upper);
 	CHECK_STR(o.work, c->work);
-	CHECK_INT(o.read_only, c->read_only);
 	CHECK_INT(o.reset, c->reset);
 	CHECK_INT(o.default_path, c->default_path);
 }
@@ -166,27 +151,25 @@ static void dracut_overlay_names(void)
 	static const char dflt[] = "LiveOS/overlay-Fedora-WS-Live-41-2024-10-24-15-20-07-00";
 	const struct dracut_case cases[] = {
 		{ "rd.live.overlay=LABEL=persistence:/LiveOS/overlay-X-Y rd.live.overlay.overlayfs",
-		  0, "LABEL=persistence", "LiveOS/overlay-X-Y", "LiveOS/ovlwork", false, false,
-		  false },
+		  0, "LABEL=persistence", "LiveOS/overlay-X-Y", "LiveOS/ovlwork", false, false },
 		{ "rd.live.overlay=LABEL=persistence", 0, "LABEL=persistence", dflt, "LiveOS/ovlwork",
-		  false, false, true },
+		  false, true },
 		{ "rd.live.overlay=UUID=1234:auto rd.live.overlay.readonly", 0, "UUID=1234", dflt,
-		  "LiveOS/ovlwork", true, false, true },
+		  "LiveOS/ovlwork", false, true },
 		{ "rd.live.overlay=LABEL=p rd.live.dir=/Fedora rd.live.overlay.reset", 0, "LABEL=p",
-		  "Fedora/overlay-Fedora-WS-Live-41-2024-10-24-15-20-07-00", "Fedora/ovlwork", false,
-		  true, true },
+		  "Fedora/overlay-Fedora-WS-Live-41-2024-10-24-15-20-07-00", "Fedora/ovlwork", true,
+		  true },
 		/* dracut-ng: rd.overlay names the device, or is only a flag */
 		{ "rd.overlay=LABEL=new:/ovl rd.live.overlay=LABEL=old:/x rd.overlay.readonly", 0,
-		  "LABEL=new", "ovl", "ovlwork", true, false, false },
+		  "LABEL=new", "ovl", "ovlwork", false, false },
 		{ "rd.overlay rd.live.overlay=LABEL=old:/a/b/c/ rd.overlay.reset=1", 0, "LABEL=old",
-		  "a/b/c", "a/b/ovlwork", false, true, false },
+		  "a/b/c", "a/b/ovlwork", true, false },
 		{ "rd.overlay=1 rd.live.overlay=/dev/sdb2:/x", 0, "/dev/sdb2", "x", "ovlwork", false,
-		  false, false },
-		/* devspec to the first ':', path after the last, as dracut splits */
-		{ "rd.live.overlay=LABEL=a:b:/c/d", 0, "LABEL=a", "c/d", "c/ovlwork", false, false,
 		  false },
+		/* devspec to the first ':', path after the last, as dracut splits */
+		{ "rd.live.overlay=LABEL=a:b:/c/d", 0, "LABEL=a", "c/d", "c/ovlwork", false, false },
 		{ "rd.live.overlay=LABEL=p rd.live.overlay.reset=0 rd.live.overlay.readonly=no", 0,
-		  "LABEL=p", dflt, "LiveOS/ovlwork", false, false, true },
+		  "LABEL=p", dflt, "LiveOS/ovlwork", false, true },
 		{ .cmdline = "rd.live.overlay=none", .ret = -ENOENT },
 		{ .cmdline = "rd.live.overlay=NONE rd.overlay=0", .ret = -ENOENT },
 		{ .cmdline = "rd.live.overlay.overlayfs rd.overlay", .ret = -ENOENT },
@@ -200,20 +183,6 @@ static void dracut_overlay_names(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]) && !unit_failed; i++)
 		dracut_case(&cases[i]);
-}
-
-static void dracut_request(void)
-{
-	struct kvlist c = { 0 };
-
-	CHECK_INT(cmdline_parse(&c, "rd.live.overlay.overlayfs rd.live.overlay.readonly"), 0);
-	CHECK(!dracut_requested(&c));
-	CHECK(dracut_read_only(&c));
-	kvlist_free(&c);
-	CHECK_INT(cmdline_parse(&c, "rd.overlay=LABEL=p"), 0);
-	CHECK(dracut_requested(&c));
-	CHECK(!dracut_read_only(&c));
-	kvlist_free(&c);
 }
 
 static void put_file(int dir, const char *name)
@@ -264,56 +233,76 @@ static void emptying_a_directory(void)
 	CHECK_INT(system(cmd), 0);
 }
 
-static enum flavor_kind selected(const char *cmdline)
+/* The request a command line makes, with no Ventoy hand-over: the
+ * convention's name, "no", or "?" when the command line does not parse. */
+static const char *selected(const char *cmdline, bool *read_only)
 {
-	struct kvlist c = { 0 };
-	enum flavor_kind kind = (enum flavor_kind)-1;
+	static struct persist p;
+	static const struct persist_opts opts = { .run_dir = "/nonexistent" };
+	const char *name = "?";
 
-	if (cmdline_parse(&c, cmdline) == 0)
-		kind = flavor_select(&c);
-	kvlist_free(&c);
-	return kind;
+	memset(&p, 0, sizeof(p));
+	p.opts = &opts;
+	if (cmdline_parse(&p.cmdline, cmdline) == 0) {
+		request_resolve(&p);
+		name = request_name(&p.req);
+		if (p.req.conv && strcmp(p.req.conv->name, name))
+			name = "mismatch";
+		if (read_only)
+			*read_only = p.req.read_only;
+	}
+	kvlist_free(&p.cmdline);
+	return name;
 }
 
-static void flavor_selection(void)
+static void request_table(void)
 {
-	CHECK_INT(selected("quiet splash"), FLAVOR_NONE);
-	CHECK_INT(selected("persistence"), FLAVOR_LIVEBOOT);
-	CHECK_INT(selected("persistent"), FLAVOR_CASPER);
-	CHECK_INT(selected("rd.live.overlay=LABEL=p"), FLAVOR_DRACUT);
-	CHECK_INT(selected("rd.overlay=LABEL=p"), FLAVOR_DRACUT);
-	CHECK_INT(selected("cow_label=C"), FLAVOR_ARCHISO);
-	CHECK_INT(selected("cow_device=/dev/sdb1"), FLAVOR_ARCHISO);
+	bool ro = true;
+
+	CHECK_STR(selected("quiet splash", NULL), "no");
+	CHECK_STR(selected("persistence", &ro), "live-boot");
+	CHECK(!ro);
+	CHECK_STR(selected("persistent", NULL), "casper");
+	CHECK_STR(selected("rd.live.overlay=LABEL=p", NULL), "dracut");
+	CHECK_STR(selected("rd.overlay=LABEL=p", NULL), "dracut");
+	CHECK_STR(selected("cow_label=C", NULL), "archiso");
+	CHECK_STR(selected("cow_device=/dev/sdb1", NULL), "archiso");
+	CHECK_STR(selected("cow_label= cow_device= cow_spacesize=1G", NULL), "no");
 	/* the documented order */
-	CHECK_INT(selected("persistent persistence"), FLAVOR_LIVEBOOT);
-	CHECK_INT(selected("cow_label=C persistent rd.live.overlay=LABEL=p"), FLAVOR_CASPER);
-	CHECK_INT(selected("cow_label=C rd.live.overlay=LABEL=p"), FLAVOR_DRACUT);
-	CHECK_INT(selected("boot=vtoy cow_label=C rd.live.overlay=LABEL=p"), FLAVOR_DRACUT);
-	/* boot= names its own flavor, when that one is asked for */
-	CHECK_INT(selected("boot=casper persistent persistence"), FLAVOR_CASPER);
-	CHECK_INT(selected("boot=live persistent persistence rd.overlay=UUID=x"), FLAVOR_LIVEBOOT);
-	CHECK_INT(selected("boot=casper rd.live.overlay=LABEL=p cow_label=C"), FLAVOR_DRACUT);
-	CHECK_INT(selected("boot=live persistent cow_label=C"), FLAVOR_CASPER);
+	CHECK_STR(selected("persistent persistence", NULL), "live-boot");
+	CHECK_STR(selected("cow_label=C persistent rd.live.overlay=LABEL=p", NULL), "casper");
+	CHECK_STR(selected("cow_label=C rd.live.overlay=LABEL=p", NULL), "dracut");
+	CHECK_STR(selected("boot=vtoy cow_label=C rd.live.overlay=LABEL=p", NULL), "dracut");
+	/* boot= names its own convention, when that one is asked for */
+	CHECK_STR(selected("boot=casper persistent persistence", NULL), "casper");
+	CHECK_STR(selected("boot=live persistent persistence rd.overlay=UUID=x", NULL), "live-boot");
+	CHECK_STR(selected("boot=casper rd.live.overlay=LABEL=p cow_label=C", NULL), "dracut");
+	CHECK_STR(selected("boot=live persistent cow_label=C", NULL), "casper");
 	/* the "no" forms win over everything */
-	CHECK_INT(selected("persistence nopersistent"), FLAVOR_NONE);
-	CHECK_INT(selected("persistent nopersistence"), FLAVOR_NONE);
-	CHECK_INT(selected("rd.live.overlay=LABEL=p cow_label=C nopersistent"), FLAVOR_NONE);
-	CHECK_INT(selected("boot=casper persistent nopersistent"), FLAVOR_NONE);
-	CHECK_INT(selected("nopersistence"), FLAVOR_NONE);
+	CHECK_STR(selected("persistence nopersistent", NULL), "no");
+	CHECK_STR(selected("persistent nopersistence", NULL), "no");
+	CHECK_STR(selected("rd.live.overlay=LABEL=p cow_label=C nopersistent", NULL), "no");
+	CHECK_STR(selected("boot=casper persistent nopersistent", NULL), "no");
+	CHECK_STR(selected("nopersistence", NULL), "no");
 	/* asking for nothing */
-	CHECK_INT(selected("rd.live.overlay=none cow_label= rd.overlay"), FLAVOR_NONE);
-	CHECK_INT(selected("rd.live.overlay=none persistent"), FLAVOR_CASPER);
+	CHECK_STR(selected("rd.live.overlay=none cow_label= rd.overlay", NULL), "no");
+	CHECK_STR(selected("rd.live.overlay=none persistent", NULL), "casper");
+	/* read-only forms */
+	CHECK_STR(selected("persistence persistence-read-only", &ro), "live-boot");
+	CHECK(ro);
+	CHECK_STR(selected("rd.live.overlay=LABEL=p rd.live.overlay.readonly", &ro), "dracut");
+	CHECK(ro);
+	CHECK_STR(selected("rd.overlay=LABEL=p rd.overlay.readonly=0", &ro), "dracut");
+	CHECK(!ro);
 }
 
-const struct unit_test flavor_tests[] = {
+const struct unit_test request_tests[] = {
 	UNIT_TEST(tmpfs_sizes),
 	UNIT_TEST(tmpfs_size_sources),
 	UNIT_TEST(dracut_flags),
 	UNIT_TEST(archiso_directories),
-	UNIT_TEST(archiso_request),
 	UNIT_TEST(dracut_overlay_names),
-	UNIT_TEST(dracut_request),
 	UNIT_TEST(emptying_a_directory),
-	UNIT_TEST(flavor_selection),
+	UNIT_TEST(request_table),
 	{ NULL, NULL },
 };

@@ -1,4 +1,4 @@
-/* vtoy-persist: build the root overlay, persistent when asked. */
+/* vtoy-persist's command line: build the root overlay, persistent when asked. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
+#include "programs.h"
 #include "persist.h"
 
 static void usage(FILE *out)
@@ -76,7 +77,7 @@ static void usage(FILE *out)
 		"  -V, --version   show the version\n");
 }
 
-int main(int argc, char **argv)
+int persist_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'R' },

@@ -1,0 +1,48 @@
+/* A store: the filesystem that keeps a session's changes. */
+#ifndef VTOY_STORE_H
+#define VTOY_STORE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "blkdev.h"
+
+#define STORE_CANDIDATES_MAX 32
+
+enum store_kind {
+	STORE_PARTITION,   /* a filesystem on a partition or disk */
+	STORE_FILE,        /* an image file on a partition, looped */
+	STORE_DIRECTORY,   /* a directory on a partition (live-boot) */
+	STORE_MAPPED_FILE, /* a file reached through a device-mapper map of its blocks (Ventoy) */
+};
+
+struct store {
+	enum store_kind kind;
+	char source[PATH_MAX];        /* how it is named in messages: the node, the file's path */
+	char device[BLKDEV_PATH_MAX]; /* the partition it is or is on; the dm node of a mapped file */
+	char disk[BLKDEV_PATH_MAX];
+	char data_mount[PATH_MAX];    /* files: where their partition is mounted */
+	char file[PATH_MAX];          /* files: the path inside that partition */
+	char dir[PATH_MAX];           /* directories: the path inside the partition */
+	char fstype[32];
+	char label[128];
+	char uuid[64];                /* the store filesystem's (a directory store: its partition's) */
+	bool on_medium_disk;
+	size_t label_rank;            /* index in the labels looked for */
+	size_t order;                 /* discovery order */
+};
+
+struct store_list {
+	struct store items[STORE_CANDIDATES_MAX];
+	size_t count;
+};
+
+/* "partition", "file", "directory", "mapped-file" (persist.env, status). */
+const char *store_kind_name(enum store_kind kind);
+
+/* True for the filesystems a store may hold: ext2/3/4, which are checked
+ * with e2fsck before they are written. */
+bool store_fstype_ok(const char *fstype);
+
+#endif

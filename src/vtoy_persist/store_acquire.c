@@ -1,0 +1,62 @@
+#include "store_acquire.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_find.h"
+
+static void put(const struct acquire_opts *o, const char *what, const char *value)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s_%s", o->report_prefix, what);
+	kvlist_put(o->report, key, value);
+}
+
+/* e2fsck could not repair the store: it is still shown, mounted read-only
+ * without journal replay, and nothing of this session is kept on it. */
+static int open_unfixable(const struct store *s, const struct acquire_opts *o,
+			  struct opened_store *opened)
+{
+	int ret = store_open(s, o->run_dir, o->e2fsck, true, opened);
+
+	if (ret < 0) {
+		log_warn("%s cannot be mounted even read-only: %s", s->source, strerror(-ret));
+		return -EUCLEAN;
+	}
+	opened->fsck = FSCK_FAILED;
+	log_warn("THE STORE IS READ-ONLY THIS SESSION: e2fsck could not repair %s, so its "
+		 "contents are shown read-only under a temporary overlay. CHANGES MADE IN THIS "
+		 "SESSION ARE NOT KEPT. Repair it with e2fsck -f from another system.", s->source);
+	return 0;
+}
+
+int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
+		  struct store *chosen, struct opened_store *opened, bool *fsck_fallback)
+{
+	int best = store_choose(candidates), ret;
+
+	*fsck_fallback = false;
+	store_release_others(candidates, best, o->data_mount);
+	if (best < 0)
+		return -ENOENT;
+	*chosen = candidates->items[best];
+	log_notice("using store %s (%s, label %s)", chosen->source, chosen->fstype, chosen->label);
+	put(o, "SOURCE", chosen->source);
+	put(o, "DEVICE", chosen->device);
+	put(o, "KIND", store_kind_name(chosen->kind));
+	put(o, "FSTYPE", chosen->fstype);
+	put(o, "LABEL", chosen->label);
+	put(o, "UUID", chosen->uuid);
+	ret = store_open(chosen, o->run_dir, o->e2fsck, o->read_only, opened);
+	if (ret == -EUCLEAN && o->read_only_fallback) {
+		ret = open_unfixable(chosen, o, opened);
+		*fsck_fallback = ret == 0;
+	}
+	put(o, "FSCK", fsck_result_name(opened->fsck));
+	if (ret < 0)
+		store_release_others(candidates, -1, o->data_mount);
+	return ret;
+}
