@@ -356,8 +356,17 @@ static int find(struct persist *p)
 		ret = menu_store(p, s);
 	else
 		ret = file_store(p, p->req.ventoy_backend, s);
-	if (ret < 0)
+	if (ret < 0) {
+		if (p->req.source == REQUEST_VENTOY_MENU)
+			log_warn("the file picked in Ventoy's menu cannot be used (see above)");
+		snprintf(p->fallback, sizeof(p->fallback), "%s",
+			 ret == -ENOENT ? "the persistence file Ventoy names cannot be found"
+			 : ret == -EINVAL ? "the persistence file Ventoy names holds no ext2/3/4 "
+					    "filesystem"
+			 : ret == -EROFS ? "the persistence file Ventoy names cannot be written safely"
+					 : strerror(-ret));
 		return ret;
+	}
 	p->candidates.count = 1;
 	p->layout_conv = layout_of(s);
 	/* Its options (persistence-read-only, say), asked for or not; what

@@ -49,7 +49,7 @@ static int rule_off(const struct persist *p, const struct asked *a, struct persi
 	if (!a->count)
 		log_notice("%s given: persistence stays off", no);
 	if (p->medium.ventoy.present && p->medium.ventoy.persistent_map_count)
-		log_info("Ventoy's persistence is not looked at: %s given", no);
+		log_info("Ventoy's persistence is not looked at: nopersistence/nopersistent given");
 	req->source = REQUEST_OFF;
 	snprintf(req->asked_by, sizeof(req->asked_by), "%s", no);
 	return 1;
