@@ -382,9 +382,11 @@ static int prepare(struct persist *p)
 	return p->layout_conv->prepare(p);
 }
 
+/* The layout's extras; none when the menu's file could not be found (the
+ * layout is still Ventoy's own: calling it again would never end). */
 static void extras(struct persist *p)
 {
-	if (p->layout_conv->extras)
+	if (p->layout_conv != &conv_ventoy && p->layout_conv->extras)
 		p->layout_conv->extras(p);
 }
 
