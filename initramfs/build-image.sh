@@ -47,7 +47,7 @@ mknod -m 0666 dev/null c 1 3
 
 # Modules: the listed ones and everything modules.dep says they need.
 : > etc/vtoy/modules.list
-grep -v "^#" "${VTOY_MODULES_LIST:-$here/modules.list}" | while read -r name; do
+grep -v "^#" "${VTOY_MODULES_LIST:-$here/modules.list}" | while read -r name when; do
 	[ -n "$name" ] || continue
 	alt=$(echo "$name" | tr '_-' '-_')
 	entry=$(grep -E "/($name|$alt)\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1 || true)
@@ -64,7 +64,7 @@ grep -v "^#" "${VTOY_MODULES_LIST:-$here/modules.list}" | while read -r name; do
 		mkdir -p "lib/modules/$kver/$(dirname "$path")"
 		cp "$moddir/$path" "lib/modules/$kver/$path"
 	done
-	echo "$name" >> etc/vtoy/modules.list
+	echo "$name${when:+ $when}" >> etc/vtoy/modules.list
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$moddir/$f" ] && cp "$moddir/$f" "lib/modules/$kver/"

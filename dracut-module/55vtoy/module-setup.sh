@@ -38,7 +38,7 @@ depends() {
 
 installkernel() {
     local modules
-    modules=$(grep -v '^#' "$vtoy_datadir/modules.list") || {
+    modules=$(awk '!/^#/ { print $1 }' "$vtoy_datadir/modules.list") || {
         dfatal "vtoy: $vtoy_datadir/modules.list is missing"
         return 1
     }

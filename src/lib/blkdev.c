@@ -64,6 +64,7 @@ int blkdev_probe(const char *path, struct blkdev *dev)
 		copy_value(pr, "UUID", dev->uuid, sizeof(dev->uuid));
 		copy_value(pr, "PART_ENTRY_NAME", dev->part_name, sizeof(dev->part_name));
 		copy_value(pr, "PART_ENTRY_UUID", dev->part_uuid, sizeof(dev->part_uuid));
+		copy_value(pr, "PTTYPE", dev->pttype, sizeof(dev->pttype));
 	}
 	blkid_free_probe(pr);
 	return rc == -1 ? -EIO : 0;

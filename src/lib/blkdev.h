@@ -23,6 +23,7 @@ struct blkdev {
 	char uuid[64];      /* UUID */
 	char part_name[128];/* PART_ENTRY_NAME (GPT partition name) */
 	char part_uuid[64]; /* PART_ENTRY_UUID (GPT partition GUID; MBR: disk id-NN) */
+	char pttype[16];    /* PTTYPE: a partition table ("dos", "gpt") where no filesystem is */
 };
 
 struct blkdev_list {

@@ -57,13 +57,13 @@ static int configure(int loop_fd, int backing_fd, const struct loop_info64 *info
 	return 0;
 }
 
-int loopdev_attach_fd(int backing_fd, bool read_only, const char *name, char *dev, size_t len)
+static int attach(int backing_fd, unsigned flags, const char *name, char *dev, size_t len)
 {
 	struct loop_info64 info;
 	int ctl, ret = -EBUSY;
 
 	memset(&info, 0, sizeof(info));
-	info.lo_flags = LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO | (read_only ? LO_FLAGS_READ_ONLY : 0);
+	info.lo_flags = LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO | flags;
 	snprintf((char *)info.lo_file_name, sizeof(info.lo_file_name), "%s", name);
 
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
@@ -92,4 +92,16 @@ int loopdev_attach_fd(int backing_fd, bool read_only, const char *name, char *de
 	}
 	close(ctl);
 	return ret;
+}
+
+int loopdev_attach_fd(int backing_fd, bool read_only, const char *name, char *dev, size_t len)
+{
+	return attach(backing_fd, read_only ? LO_FLAGS_READ_ONLY : 0, name, dev, len);
+}
+
+int loopdev_attach_parts(int backing_fd, bool read_only, const char *name, char *dev,
+			 size_t len)
+{
+	return attach(backing_fd, LO_FLAGS_PARTSCAN | (read_only ? LO_FLAGS_READ_ONLY : 0), name,
+		      dev, len);
 }

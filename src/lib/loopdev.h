@@ -13,4 +13,11 @@
  * keeps that fd open until the device is mounted (or held otherwise). */
 int loopdev_attach_fd(int backing_fd, bool read_only, const char *name, char *dev, size_t len);
 
+/* The same with LO_FLAGS_PARTSCAN: the kernel reads the image's partition
+ * table before LOOP_CONFIGURE returns, and devtmpfs makes /dev/loopNpK
+ * (drivers/block/loop.c: loop_configure calls loop_reread_partitions).
+ * For store images that hold a partition table. */
+int loopdev_attach_parts(int backing_fd, bool read_only, const char *name, char *dev,
+			 size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 int mkdir_p(const char *path, mode_t mode)
 {
@@ -77,6 +78,13 @@ int fstype_mountable(const char *fstype)
 		if (strcmp(fstype, types[i]) == 0)
 			return 1;
 	return 0;
+}
+
+int mount_writable_now(const char *dir)
+{
+	struct statvfs sv;
+
+	return statvfs(dir, &sv) == 0 && !(sv.f_flag & ST_RDONLY);
 }
 
 int mount_bind_fds(int src_fd, int target_fd)

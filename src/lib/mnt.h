@@ -37,4 +37,8 @@ int fstype_probe_skips_journal(const char *fstype);
 /* True for filesystem types the kernel may mount as a data partition. */
 int fstype_mountable(const char *fstype);
 
+/* True when dir's mount is read-write now (statvfs; a data partition made
+ * writable at boot, its journal replayed, by vtoy.data=rw). */
+int mount_writable_now(const char *dir);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "blkdev.h"
 #include "cmdline.h"
+#include "data_access.h"
 #include "kvlist.h"
 #include "image_identity.h"
 #include "log.h"
@@ -175,6 +176,26 @@ static int locate(struct scan *s)
 			 "decides instead");
 	}
 	return medium_locate(&s->src, &s->layout, s->opts->run_dir, s->medium_mount, &s->loc);
+}
+
+/* vtoy.data=rw or Ventoy's VTOY_LINUX_REMOUNT: the partition holding the
+ * ISO, read-write for the live system (data_access.c). Not a failing step
+ * unless the ISO is lost on the way. */
+static int data_writable(struct scan *s)
+{
+	const char *why = data_rw_asked(&s->cmdline, s->from_ventoy && s->ventoy.param.linux_remount);
+	const char *iso = s->from_ventoy ? s->ventoy.param.image_path : s->src.iso_path;
+
+	if (!why)
+		return 0;
+	if (!s->loc.data_mount[0] || s->loc.iso_fd < 0 || !iso) {
+		log_warn("%s asks for the data partition read-write, but no partition holding the "
+			 "ISO is mounted here (the medium is a device itself, or reached through "
+			 "device-mapper only)", why);
+		return 0;
+	}
+	data_make_writable(&s->loc, iso, why);
+	return s->loc.iso_fd < 0 ? -EIO : 0;
 }
 
 static int mount_medium(struct scan *s)
@@ -355,6 +376,9 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 		log_warn("cannot make %s a private mount: %s; mounts may stay where probed",
 			 opts->run_dir, strerror(-ret));
 	ret = locate(&s);
+	if (ret < 0)
+		goto out;
+	ret = data_writable(&s);
 	if (ret < 0)
 		goto out;
 

@@ -16,6 +16,7 @@
 #include "mnt.h"
 #include "safepath.h"
 #include "store_dirs.h"
+#include "store_fs.h"
 
 /* archiso tests its variables with [ -n ]: an empty value is no value. */
 static const char *arg(const struct kvlist *cmdline, const char *key)
@@ -132,8 +133,8 @@ static int find(struct persist *p)
 		return -EBUSY;
 	}
 	if (dev.probe_err || !store_fstype_ok(dev.fstype)) {
-		log_warn("%s: %s holds '%s'; vtoy-persist keeps changes only on ext2/3/4, which "
-			 "it checks with e2fsck before writing", p->req.asked_by, dev.node,
+		log_warn("%s: %s holds '%s'; vtoy-persist keeps changes only on "
+			 STORE_FSTYPES, p->req.asked_by, dev.node,
 			 dev.fstype[0] ? dev.fstype : "no filesystem");
 		return -EMEDIUMTYPE;
 	}

@@ -4,7 +4,7 @@
  * medium, with the work directory ovlwork/ beside it; rd.live.overlay.readonly
  * shows it under a tmpfs, rd.live.overlay.reset empties it first. On the
  * partition holding the ISO (mounted read-only; exFAT, FAT and NTFS cannot
- * hold an overlayfs upper) only an ext2/3/4 image file at the path can be
+ * hold an overlayfs upper) only an image file at the path can be
  * used, with overlayfs/ and ovlwork/ inside, as livecd-iso-to-disk makes
  * it. */
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include "mnt.h"
 #include "safepath.h"
 #include "store_dirs.h"
+#include "store_fs.h"
 
 /* An image file on the partition holding the ISO keeps these at its root. */
 #define IMAGE_UPPER "overlayfs"
@@ -144,7 +145,7 @@ static int path_kind(const char *mount, const char *rel, mode_t *mode)
 }
 
 /* The overlay on the partition holding the ISO, which vtoy-iso-scan mounted
- * read-only: a directory there cannot be written to; an ext2/3/4 image file
+ * read-only: a directory there cannot be written to; a store image file
  * there can, as a store file is. */
 static int on_data_partition(struct persist *p, const struct blkdev *dev, struct store *s)
 {
@@ -190,7 +191,8 @@ static int on_data_partition(struct persist *p, const struct blkdev *dev, struct
 	memset(&image, 0, sizeof(image));
 	ret = blkdev_probe(s->source, &image);
 	if (ret < 0 || !store_fstype_ok(image.fstype)) {
-		log_warn("%s: not an ext2/3/4 image (%s); a device-mapper snapshot overlay file "
+		log_warn("%s: not an " STORE_FSTYPES " image (%s); a device-mapper snapshot "
+			 "overlay file "
 			 "is not supported: the changes go to a tmpfs", s->source,
 			 ret < 0 ? strerror(-ret) : image.fstype[0] ? image.fstype : "no filesystem");
 		return ret < 0 ? ret : -EMEDIUMTYPE;
@@ -214,8 +216,8 @@ static int partition_writable(const struct blkdev *dev, const char *what)
 		return dev->probe_err;
 	}
 	if (!store_fstype_ok(dev->fstype)) {
-		log_warn("%s: %s holds '%s'; vtoy-persist keeps changes only on ext2/3/4, which "
-			 "it checks with e2fsck before writing", what, dev->node,
+		log_warn("%s: %s holds '%s'; vtoy-persist keeps changes only on "
+			 STORE_FSTYPES, what, dev->node,
 			 dev->fstype[0] ? dev->fstype : "no filesystem");
 		return -EMEDIUMTYPE;
 	}

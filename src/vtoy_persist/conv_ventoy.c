@@ -22,6 +22,7 @@
 #include "mnt.h"
 #include "paths.h"
 #include "safepath.h"
+#include "store_fs.h"
 #include "sysfs.h"
 #include "ventoy_dm.h"
 #include "ventoy_json.h"
@@ -200,7 +201,7 @@ static int backend_is_mapped(const struct medium *m, const char *backend)
 	return ok;
 }
 
-/* The store's filesystem: ext2/3/4 only, checked with e2fsck. */
+/* The store's filesystem: one a store may hold (store_fs.c). */
 static int identify(const char *what, struct store *s)
 {
 	struct blkdev probe;
@@ -208,12 +209,19 @@ static int identify(const char *what, struct store *s)
 	memset(&probe, 0, sizeof(probe));
 	if (blkdev_probe(s->kind == STORE_FILE ? s->source : s->device, &probe) < 0 ||
 	    !probe.fstype[0]) {
-		log_warn("Ventoy's persistence file %s holds no filesystem", what);
+		/* Ventoy's own hook hands the file to the ISO as one device:
+		 * a table inside would leave the ISO's init without its label. */
+		if (probe.pttype[0])
+			log_warn("Ventoy's persistence file %s holds a partition table (%s), not a "
+				 "filesystem: Ventoy hands the whole file over as one filesystem; "
+				 "make it with Ventoy's CreatePersistentImg.sh", what, probe.pttype);
+		else
+			log_warn("Ventoy's persistence file %s holds no filesystem", what);
 		return -EINVAL;
 	}
 	if (!store_fstype_ok(probe.fstype)) {
-		log_warn("Ventoy's persistence file %s holds %s; vtoy-persist uses ext2/3/4 stores "
-			 "(checked with e2fsck)", what, probe.fstype);
+		log_warn("Ventoy's persistence file %s holds %s; a store holds " STORE_FSTYPES,
+			 what, probe.fstype);
 		return -EINVAL;
 	}
 	snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
@@ -226,7 +234,8 @@ static int file_store(const struct persist *p, const char *backend, struct store
 {
 	const struct medium *m = &p->medium;
 
-	if (!p->req.read_only && fstype_probe_skips_journal(m->device.fstype)) {
+	if (!p->req.read_only && fstype_probe_skips_journal(m->device.fstype) &&
+	    !mount_writable_now(m->data_mount)) {
 		log_warn("Ventoy's persistence file %s is on %s (%s), which cannot be made writable "
 			 "safely here; keep it on an exFAT/FAT/NTFS partition", backend,
 			 m->device.node, m->device.fstype);
@@ -361,8 +370,8 @@ static int find(struct persist *p)
 			log_warn("the file picked in Ventoy's menu cannot be used (see above)");
 		snprintf(p->fallback, sizeof(p->fallback), "%s",
 			 ret == -ENOENT ? "the persistence file Ventoy names cannot be found"
-			 : ret == -EINVAL ? "the persistence file Ventoy names holds no ext2/3/4 "
-					    "filesystem"
+			 : ret == -EINVAL ? "the persistence file Ventoy names holds no "
+					    STORE_FSTYPES " filesystem"
 			 : ret == -EROFS ? "the persistence file Ventoy names cannot be written safely"
 					 : strerror(-ret));
 		return ret;

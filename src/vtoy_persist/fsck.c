@@ -18,6 +18,7 @@ const char *fsck_result_name(enum fsck_result r)
 	case FSCK_REPAIRED: return "repaired";
 	case FSCK_FAILED: return "failed";
 	case FSCK_SKIPPED: return "skipped (read-only)";
+	case FSCK_AT_MOUNT: return "none (the kernel replays the log at mount)";
 	}
 	return "?";
 }

@@ -8,6 +8,7 @@ enum fsck_result {
 	FSCK_REPAIRED,  /* exit 1 or 2: errors fixed */
 	FSCK_FAILED,    /* errors left, or e2fsck could not run: do not write */
 	FSCK_SKIPPED,   /* read-only use: nothing is written, not even by e2fsck */
+	FSCK_AT_MOUNT,  /* xfs, btrfs: no fsck step; the kernel replays their log as it mounts */
 };
 
 const char *fsck_result_name(enum fsck_result r);

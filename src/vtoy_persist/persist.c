@@ -103,7 +103,7 @@ static void use_store(struct persist *p)
 	persist_report(p, "VTOY_STORE_ACCESS", p->opened.read_only ? "read-only" : "read-write");
 	if (p->fsck_fallback) {
 		snprintf(p->fallback, sizeof(p->fallback),
-			 "e2fsck could not repair the store: shown read-only, changes are not kept");
+			 "the store could not be made consistent (e2fsck, or the kernel for xfs and btrfs): shown read-only, changes are not kept");
 		p->mode = "fallback-read-only-store";
 	} else if (p->custom_only) {
 		p->mode = "custom-mounts";

@@ -144,7 +144,8 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		text(m->device.label), text(m->device.uuid));
 	fprintf(out, "found by:     %s %s\n", text(m->source), text(m->source_value));
 	if (st->data.path)
-		fprintf(out, "data:         %s (%s)\n", st->data.path, access_now(&st->data));
+		fprintf(out, "data:         %s (%s%s)\n", st->data.path, access_now(&st->data),
+		       st->data.mounted && st->data.read_only ? "; vtoy.data=rw at boot makes it writable" : "");
 	fprintf(out, "root images:  %u layer(s) from %s/ (%s layout%s)\n", m->layers,
 		text(m->media_path), text(m->layout), m->toram ? ", copied to RAM" : "");
 	fprintf(out, "persistence:  %s (requested: %s)\n", dash(mode),
@@ -155,7 +156,7 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		       "NOT kept\n", st->store.mounted ? "the root does not write to it"
 						       : "it is not mounted any more");
 	if (get(p, "VTOY_STORE_SOURCE"))
-		fprintf(out, "store:        %s (%s, %s, label %s, uuid %s, convention %s, e2fsck %s, "
+		fprintf(out, "store:        %s (%s, %s, label %s, uuid %s, convention %s, check %s, "
 			"%s)\n", get(p, "VTOY_STORE_SOURCE"), dash(get(p, "VTOY_STORE_KIND")),
 		       dash(get(p, "VTOY_STORE_FSTYPE")), dash(get(p, "VTOY_STORE_LABEL")),
 		       dash(get(p, "VTOY_STORE_UUID")), dash(get(p, "VTOY_STORE_CONVENTION")),
@@ -166,7 +167,7 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 	for (const struct kv *kv = NULL; (kv = kvlist_next(p, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
 		fprintf(out, "refused:      %s\n", dash(kv->value));
 	if (get(p, "VTOY_HOME_SOURCE")) {
-		fprintf(out, "home:         %s (%s, label %s, e2fsck %s)", get(p, "VTOY_HOME_SOURCE"),
+		fprintf(out, "home:         %s (%s, label %s, check %s)", get(p, "VTOY_HOME_SOURCE"),
 		       dash(get(p, "VTOY_HOME_KIND")), dash(get(p, "VTOY_HOME_LABEL")),
 		       dash(get(p, "VTOY_HOME_FSCK")));
 		if (st->home.mounted)

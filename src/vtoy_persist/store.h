@@ -24,6 +24,7 @@ struct store {
 	char disk[BLKDEV_PATH_MAX];
 	char data_mount[PATH_MAX];    /* files: where their partition is mounted */
 	char file[PATH_MAX];          /* files: the path inside that partition */
+	unsigned partition;           /* files holding a partition table: the store's (1...) */
 	char dir[PATH_MAX];           /* directories: the path inside the partition */
 	char fstype[32];
 	char label[128];
@@ -41,8 +42,9 @@ struct store_list {
 /* "partition", "file", "directory", "mapped-file" (persist.env, status). */
 const char *store_kind_name(enum store_kind kind);
 
-/* True for the filesystems a store may hold: ext2/3/4, which are checked
- * with e2fsck before they are written. */
+/* True for the filesystems a store may hold (store_fs.c): ext2/3/4,
+ * checked with e2fsck before they are written; xfs and btrfs, made
+ * consistent by the kernel as they mount. */
 bool store_fstype_ok(const char *fstype);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "store_find.h"
+#include "store_fs.h"
 
 static void put(const struct acquire_opts *o, const char *what, const char *value)
 {
@@ -15,11 +16,13 @@ static void put(const struct acquire_opts *o, const char *what, const char *valu
 	kvlist_put(o->report, key, value);
 }
 
-/* e2fsck could not repair the store: it is still shown, mounted read-only
- * without journal replay, and nothing of this session is kept on it. */
+/* The store could not be made consistent (e2fsck, or the kernel's mount of
+ * an xfs or btrfs store): it is still shown, mounted read-only without
+ * journal or log replay, and nothing of this session is kept on it. */
 static int open_unfixable(const struct store *s, const struct acquire_opts *o,
 			  struct opened_store *opened)
 {
+	const struct store_fs *fs = store_fs_find(s->fstype);
 	int ret = store_open(s, o->run_dir, o->e2fsck, true, opened);
 
 	if (ret < 0) {
@@ -27,9 +30,10 @@ static int open_unfixable(const struct store *s, const struct acquire_opts *o,
 		return -EUCLEAN;
 	}
 	opened->fsck = FSCK_FAILED;
-	log_warn("THE STORE IS READ-ONLY THIS SESSION: e2fsck could not repair %s, so its "
+	log_warn("THE STORE IS READ-ONLY THIS SESSION: %s could not be made consistent, so its "
 		 "contents are shown read-only under a temporary overlay. CHANGES MADE IN THIS "
-		 "SESSION ARE NOT KEPT. Repair it with e2fsck -f from another system.", s->source);
+		 "SESSION ARE NOT KEPT. Repair it with %s from another system.", s->source,
+		 fs ? fs->repair : "its fsck");
 	return 0;
 }
 

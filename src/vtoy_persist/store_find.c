@@ -15,6 +15,8 @@
 #include "mnt.h"
 #include "paths.h"
 #include "safepath.h"
+#include "store_fs.h"
+#include "store_image_parts.h"
 
 #define STORE_FILE_MIN_BYTES (1024 * 1024)
 
@@ -35,11 +37,6 @@ const char *store_kind_name(enum store_kind kind)
 	case STORE_MAPPED_FILE: return "mapped-file";
 	}
 	return "?";
-}
-
-bool store_fstype_ok(const char *fstype)
-{
-	return !strcmp(fstype, "ext2") || !strcmp(fstype, "ext3") || !strcmp(fstype, "ext4");
 }
 
 static bool on_disk(const struct store_query *q, const char *disk)
@@ -72,6 +69,46 @@ static bool store_file_name(const struct store_query *q, const char *name)
 			return true;
 	}
 	return false;
+}
+
+/* An image file holding a partition table: the partition with the best
+ * store label, its probe in *probe. Returns its number, or 0 (said why). */
+static unsigned image_partition(const struct store_query *q, int dir_fd, const char *name,
+				const char *path, struct blkdev *probe)
+{
+	struct image_part parts[IMAGE_PARTS_MAX];
+	char wanted[256], pttype[sizeof(probe->pttype)];
+	int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), count, best = -1;
+
+	snprintf(pttype, sizeof(pttype), "%s", probe->pttype);
+	labels_text(q, wanted, sizeof(wanted));
+	count = fd < 0 ? -errno : image_parts_probe(fd, name, parts, IMAGE_PARTS_MAX);
+	if (fd >= 0)
+		close(fd);
+	if (count < 0) {
+		log_warn("%s: skipped, it holds a partition table (%s) that cannot be looked into: %s",
+			 path, pttype, strerror(-count));
+		return 0;
+	}
+	for (int i = 0; i < count; i++) {
+		const struct blkdev *p = &parts[i].probe;
+		int rank = label_rank(q, p->label);
+
+		log_info("%s: partition %u holds %s, label '%s'", path, parts[i].number,
+			 p->fstype[0] ? p->fstype : "no filesystem", p->label);
+		if (rank < 0 || !store_fstype_ok(p->fstype))
+			continue;
+		if (best < 0 || rank < label_rank(q, parts[best].probe.label))
+			best = i;
+	}
+	if (best < 0) {
+		log_warn("%s: skipped, it holds a partition table (%s), not a filesystem, and none "
+			 "of its %d partition(s) holds a store (" STORE_FSTYPES ") labelled %s",
+			 path, pttype, count, wanted);
+		return 0;
+	}
+	*probe = parts[best].probe;
+	return parts[best].number;
 }
 
 static struct store *add_candidate(struct store_list *out, const struct blkdev *dev)
@@ -129,6 +166,7 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		struct store *s;
 		struct stat st;
 		char path[PATH_MAX];
+		unsigned part = 0;
 		int rank;
 
 		if (!store_file_name(q, de->d_name))
@@ -148,6 +186,11 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 			log_warn("%s: skipped, it cannot be read", path);
 			continue;
 		}
+		if (!probe.fstype[0] && probe.pttype[0]) {
+			part = image_partition(q, dirfd(dir), de->d_name, path, &probe);
+			if (!part)
+				continue;
+		}
 		rank = label_rank(q, probe.label);
 		if (rank < 0) {
 			log_info("%s: skipped, its label '%s' is not one of: %s", path, probe.label,
@@ -155,14 +198,15 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 			continue;
 		}
 		if (!store_fstype_ok(probe.fstype)) {
-			log_warn("%s: skipped, label %s but filesystem '%s' (ext2/3/4 expected)",
-				 path, probe.label, probe.fstype);
+			log_warn("%s: skipped, label %s but filesystem '%s' (" STORE_FSTYPES
+				 " expected)", path, probe.label, probe.fstype);
 			continue;
 		}
 		/* Its partition was mounted without journal replay, and ext4 would
 		 * even accept a remount to read-write that way (journal unreplayed,
 		 * journaling off): writing through it could corrupt it. */
-		if (!q->read_only && fstype_probe_skips_journal(dev->fstype)) {
+		if (!q->read_only && fstype_probe_skips_journal(dev->fstype) &&
+		    !mount_writable_now(mnt)) {
 			log_warn("%s: skipped, it is on %s (%s), which cannot be made writable "
 				 "safely here; keep store files on an exFAT/FAT/NTFS partition, or "
 				 "use a store partition", path, dev->node, dev->fstype);
@@ -172,7 +216,10 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		if (!s)
 			break;
 		s->kind = STORE_FILE;
-		snprintf(s->source, sizeof(s->source), "%s", path);
+		s->partition = part;
+		if ((size_t)snprintf(s->source, sizeof(s->source), part ? "%s (partition %u)" : "%s",
+				     path, part) >= sizeof(s->source))
+			continue;
 		snprintf(s->data_mount, sizeof(s->data_mount), "%s", mnt);
 		snprintf(s->file, sizeof(s->file), "%s", path + strlen(mnt));
 		snprintf(s->fstype, sizeof(s->fstype), "%s", probe.fstype);
@@ -182,8 +229,8 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		s->on_medium_disk = on_disk(q, s->disk);
 		out->count++;
 		added++;
-		log_info("candidate: image file %s on %s (%s, label %s)", s->file, dev->node,
-			 probe.fstype, probe.label);
+		log_info("candidate: image file %s on %s (%s, label %s)", s->source + strlen(mnt),
+			 dev->node, probe.fstype, probe.label);
 	}
 	closedir(dir);
 	return added;
@@ -195,7 +242,7 @@ static unsigned storage(const struct store_query *q)
 }
 
 /* persistence-storage=directory: a directory named like a label in the
- * persistence path of an ext2/3/4 partition (mounted at mnt). The partition
+ * persistence path of a partition a store may be (mounted at mnt). The partition
  * is checked and mounted read-write only if the directory is chosen. */
 static void scan_dirs(const struct store_query *q, const struct blkdev *dev, const char *mnt,
 		      struct store_list *out)
@@ -221,7 +268,7 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 		close(fd);
 		if (!store_fstype_ok(dev->fstype)) {
 			log_warn("%s: directory %s skipped: %s cannot hold an overlay upper "
-				 "directory (ext2/3/4 expected)", dev->node, dir, dev->fstype);
+				 "directory (" STORE_FSTYPES " expected)", dev->node, dir, dev->fstype);
 			continue;
 		}
 		if (q->data_device && !strcmp(q->data_device, dev->node) && !q->read_only) {
@@ -303,8 +350,8 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 		return;
 	}
 	if (rank >= 0) {
-		log_warn("%s: skipped, label %s but filesystem '%s' (ext2/3/4 expected)", dev->node,
-			 dev->label, dev->fstype);
+		log_warn("%s: skipped, label %s but filesystem '%s' (" STORE_FSTYPES " expected)",
+			 dev->node, dev->label, dev->fstype);
 		return;
 	}
 	if (!fstype_mountable(dev->fstype) || !strcmp(dev->fstype, "iso9660")) {

@@ -6,24 +6,31 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "fs_driver.h"
 #include "log.h"
 #include "loopdev.h"
 #include "mnt.h"
 #include "paths.h"
 #include "safepath.h"
+#include "store_fs.h"
 
 #define PROBE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 /* An image file used read-write needs its partition writable: the loop
  * device writes through it. Only this partition, and only because it holds
  * the store. */
-static int attach_file(const struct store *s, bool read_only, char *dev, size_t len)
+static int attach_file(const struct store *s, bool read_only, struct opened_store *out)
 {
+	char *dev = out->device;
+	size_t len = sizeof(out->device);
+	struct statvfs sv;
 	int fd, loop_fd;
 
-	if (!read_only) {
+	/* Already writable (vtoy.data=rw, VTOY_LINUX_REMOUNT): left as it is. */
+	if (!read_only && statvfs(s->data_mount, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
 		if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
 			int ret = -errno;
 
@@ -32,16 +39,28 @@ static int attach_file(const struct store *s, bool read_only, char *dev, size_t 
 			return ret;
 		}
 		log_info("%s remounted read-write: it holds the store %s", s->device, s->file);
+		out->data_remounted = true;
 	}
 	fd = safepath_open_at(s->data_mount, s->file, read_only ? O_RDONLY : O_RDWR);
 	if (fd < 0) {
 		log_err("cannot open %s: %s", s->source, strerror(-fd));
 		return fd;
 	}
-	loop_fd = loopdev_attach_fd(fd, read_only, s->file, dev, len);
+	loop_fd = s->partition ? loopdev_attach_parts(fd, read_only, s->file, dev, len)
+			       : loopdev_attach_fd(fd, read_only, s->file, dev, len);
 	close(fd);
 	if (loop_fd < 0)
 		log_err("cannot attach %s to a loop device: %s", s->source, strerror(-loop_fd));
+	else if (s->partition) {
+		size_t n = strlen(dev);
+
+		snprintf(dev + n, len - n, "p%u", s->partition);
+		if (access(dev, F_OK) < 0) {
+			log_err("%s: partition %u did not appear as %s", s->source, s->partition, dev);
+			close(loop_fd);
+			return -ENOENT;
+		}
+	}
 	return loop_fd;
 }
 
@@ -51,11 +70,11 @@ static void undo_file(const struct store *s)
 		log_warn("cannot remount %s read-only again: %s", s->device, strerror(errno));
 }
 
-static void fail_cleanup(const struct store *s, bool read_only, int hold_fd)
+static void fail_cleanup(const struct store *s, const struct opened_store *out, int hold_fd)
 {
 	if (hold_fd >= 0)
 		close(hold_fd); /* the loop device clears itself */
-	if (s->kind == STORE_FILE && !read_only)
+	if (out->data_remounted)
 		undo_file(s);
 }
 
@@ -83,45 +102,12 @@ static int bind_dir(const struct store *s, struct opened_store *out)
 	return ret;
 }
 
-int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
-	       bool read_only, struct opened_store *out)
+/* e2fsck -p on the store before it is mounted read-write: -EUCLEAN when it
+ * cannot make it consistent. */
+static int check_e2fsck(const struct store *s, struct opened_store *out, const char *run_dir,
+			const char *e2fsck_path)
 {
 	char fsck_log[PATH_MAX];
-	int hold_fd = -1, ret;
-
-	memset(out, 0, sizeof(*out));
-	out->read_only = read_only;
-	run_path(out->mount, sizeof(out->mount), run_dir, RUN_STORE, NULL);
-	if (s->kind == STORE_DIRECTORY)
-		run_path(out->partition_mount, sizeof(out->partition_mount), run_dir,
-			 RUN_STORE_PARTITION, NULL);
-	if (s->kind == STORE_FILE) {
-		hold_fd = attach_file(s, read_only, out->device, sizeof(out->device));
-		if (hold_fd < 0) {
-			if (hold_fd != -EROFS)
-				fail_cleanup(s, read_only, -1);
-			return hold_fd;
-		}
-	} else {
-		snprintf(out->device, sizeof(out->device), "%s", s->device);
-	}
-
-	if (read_only) {
-		out->fsck = FSCK_SKIPPED;
-		ret = mount_probe_ro(out->device, s->kind == STORE_DIRECTORY ? out->partition_mount : out->mount, s->fstype);
-		if (ret == 0 && s->kind == STORE_DIRECTORY && (ret = bind_dir(s, out)) < 0)
-			umount2(out->partition_mount, MNT_DETACH);
-		if (ret < 0) {
-			log_err("cannot mount %s read-only: %s", s->source, strerror(-ret));
-			fail_cleanup(s, read_only, hold_fd);
-			return ret;
-		}
-		log_info("%s mounted read-only (no e2fsck, no journal replay): nothing on it "
-			 "changes", s->source);
-		if (hold_fd >= 0)
-			close(hold_fd);
-		return 0;
-	}
 
 	run_path(fsck_log, sizeof(fsck_log), run_dir, RUN_FSCK_LOG, NULL);
 	if (s->kind == STORE_FILE)
@@ -136,17 +122,86 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 		log_err("e2fsck could not make %s consistent (exit %d): it is not mounted "
 			"read-write; run e2fsck on it by hand (details in %s)",
 			s->source, out->fsck_status, fsck_log);
-		fail_cleanup(s, read_only, hold_fd);
 		return -EUCLEAN;
 	}
+	return 0;
+}
 
-	ret = mount_at(out->device, s->kind == STORE_DIRECTORY ? out->partition_mount : out->mount, "ext4",
-		       MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
+int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
+	       bool read_only, struct opened_store *out)
+{
+	const struct store_fs *fs = store_fs_find(s->fstype);
+	int hold_fd = -1, ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!fs) {
+		log_err("%s holds %s; a store holds " STORE_FSTYPES, s->source, s->fstype);
+		return -EINVAL;
+	}
+	out->read_only = read_only;
+	run_path(out->mount, sizeof(out->mount), run_dir, RUN_STORE, NULL);
+	if (s->kind == STORE_DIRECTORY)
+		run_path(out->partition_mount, sizeof(out->partition_mount), run_dir,
+			 RUN_STORE_PARTITION, NULL);
+	if (s->kind == STORE_FILE) {
+		hold_fd = attach_file(s, read_only, out);
+		if (hold_fd < 0) {
+			fail_cleanup(s, out, -1);
+			return hold_fd;
+		}
+	} else {
+		snprintf(out->device, sizeof(out->device), "%s", s->device);
+	}
+	ret = fs_driver_load(fs->mount_type);
+	if (ret < 0) {
+		fail_cleanup(s, out, hold_fd);
+		return ret;
+	}
+
+	if (read_only) {
+		out->fsck = FSCK_SKIPPED;
+		ret = mount_probe_ro(out->device, s->kind == STORE_DIRECTORY ? out->partition_mount : out->mount, s->fstype);
+		if (ret == 0 && s->kind == STORE_DIRECTORY && (ret = bind_dir(s, out)) < 0)
+			umount2(out->partition_mount, MNT_DETACH);
+		if (ret < 0) {
+			log_err("cannot mount %s read-only: %s", s->source, strerror(-ret));
+			fail_cleanup(s, out, hold_fd);
+			return ret;
+		}
+		log_info("%s mounted read-only (no check, no journal or log replay): nothing on "
+			 "it changes", s->source);
+		if (hold_fd >= 0)
+			close(hold_fd);
+		return 0;
+	}
+
+	if (fs->e2fsck) {
+		ret = check_e2fsck(s, out, run_dir, e2fsck_path);
+		if (ret < 0) {
+			fail_cleanup(s, out, hold_fd);
+			return ret;
+		}
+	} else {
+		out->fsck = FSCK_AT_MOUNT;
+		log_info("%s is %s: no fsck step, the kernel replays its log as it mounts",
+			 s->source, s->fstype);
+	}
+
+	ret = mount_at(out->device, s->kind == STORE_DIRECTORY ? out->partition_mount : out->mount,
+		       fs->mount_type, MS_NOSUID | MS_NODEV | MS_NOATIME, NULL);
 	if (ret == 0 && s->kind == STORE_DIRECTORY && (ret = bind_dir(s, out)) < 0)
 		umount2(out->partition_mount, MNT_DETACH);
 	if (ret < 0) {
 		log_err("cannot mount %s read-write: %s", s->source, strerror(-ret));
-		fail_cleanup(s, read_only, hold_fd);
+		fail_cleanup(s, out, hold_fd);
+		/* The kernel is xfs's and btrfs's check: a refused mount is their
+		 * "could not be made consistent". */
+		if (!fs->e2fsck && ret != -ENODEV && ret != -ENOENT) {
+			log_err("the kernel could not make the %s store %s consistent: it is not "
+				"written to; run %s on it from another system", s->fstype,
+				s->source, fs->repair);
+			return -EUCLEAN;
+		}
 		return ret;
 	}
 	if (hold_fd >= 0)
@@ -162,6 +217,6 @@ void store_close(const struct store *s, const struct opened_store *opened)
 	}
 	if (opened->partition_mount[0] && umount2(opened->partition_mount, 0) < 0)
 		log_warn("cannot unmount %s: %s", opened->partition_mount, strerror(errno));
-	if (s->kind == STORE_FILE && !opened->read_only)
+	if (opened->data_remounted)
 		undo_file(s);
 }

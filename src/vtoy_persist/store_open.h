@@ -15,15 +15,20 @@ struct opened_store {
 	char mount[PATH_MAX];         /* where it is mounted: RUN_DIR/store */
 	char partition_mount[PATH_MAX]; /* directory stores: where their partition is mounted */
 	bool read_only;
+	bool data_remounted;          /* an image file's partition was made read-write for it */
 	enum fsck_result fsck;
 	int fsck_status;
 };
 
-/* Mounts the store at RUN_DIR/store: read-write after e2fsck -p (-EUCLEAN
- * when e2fsck cannot make it consistent: nothing is mounted then); with
- * read_only, read-only without journal replay and without e2fsck, so that
- * nothing on the disk changes. An image file's partition is remounted
- * read-write for it (and back on failure). Returns 0 or -errno, the reason
+/* Mounts the store at RUN_DIR/store: read-write after its check (store_fs.c:
+ * e2fsck -p for ext2/3/4; for xfs and btrfs the kernel's own at mount);
+ * -EUCLEAN when it cannot be made consistent (nothing is mounted then),
+ * -ENODEV when the kernel has no driver for it. With read_only: read-only
+ * without check and without journal or log replay, so that nothing on the
+ * disk changes. An image file's partition is remounted read-write for it
+ * when it was not already (and back on failure); an image holding a
+ * partition table is looped with partition scanning and its store
+ * partition used. Returns 0 or -errno, the reason
  * logged, with nothing left mounted read-write by us on failure. */
 int store_open(const struct store *s, const char *run_dir, const char *e2fsck_path,
 	       bool read_only, struct opened_store *out);

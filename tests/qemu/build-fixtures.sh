@@ -126,7 +126,8 @@ make_ventoy_stick "$out/stick.img" 192 "$tmp/mnt" \
 mkdir -p "$tmp/prefix/ventoy"
 head -c 512 /dev/zero > "$tmp/prefix/ventoy/ventoy_os_param"
 make_cpio "$tmp/prefix" "$out/ventoy-prefix.cpio"
-gcc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$tmp/ventoy-handover" "$here/tools/ventoy-handover.c"
+gcc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$out/ventoy-handover" "$here/tools/ventoy-handover.c"
+cp "$out/ventoy-handover" "$tmp/ventoy-handover"
 "$tmp/ventoy-handover" "$out/stick.img" 1 0 "/ISO images/ubuntu-test.iso" "$out/ubuntu-test.iso" \
 	"$tmp/handover-ubuntu" >/dev/null
 make_cpio "$tmp/handover-ubuntu" "$out/handover-ubuntu.cpio"

@@ -149,7 +149,7 @@ static void status_reads_mounts_now(void)
 		   "33 1 0:40 / / rw - overlay overlay rw,lowerdir=/l,upperdir=/run/vtoy/store/upper,workdir=/w\n");
 	out = status_of(dir, false);
 	CHECK(out);
-	CHECK(strstr(out, "data:         /run/vtoy/data (read-only)"));
+	CHECK(strstr(out, "data:         /run/vtoy/data (read-only; vtoy.data=rw at boot makes it writable)"));
 	CHECK(strstr(out, "the store is no longer in use (it is not mounted any more)"));
 	free(out);
 	out = status_of(dir, true);

@@ -1,7 +1,9 @@
 #include <errno.h>
 
 #include "overlay.h"
+#include "data_access.h"
 #include "store_find.h"
+#include "store_fs.h"
 #include "unit.h"
 
 static void put(struct store_list *l, const char *source, const char *label, size_t rank,
@@ -65,7 +67,37 @@ static void overlay_options_are_explicit(void)
 	CHECK_INT(overlay_options(buf, sizeof(buf), lower, "/u", "/w", &casper), -E2BIG);
 }
 
+/* What a store may hold, and how each is made consistent. */
+static void store_filesystems(void)
+{
+	CHECK(store_fs_find("ext2")->e2fsck);
+	CHECK_STR(store_fs_find("ext3")->mount_type, "ext4");
+	CHECK(!store_fs_find("xfs")->e2fsck);
+	CHECK_STR(store_fs_find("xfs")->repair, "xfs_repair");
+	CHECK(!store_fs_find("btrfs")->e2fsck);
+	CHECK(store_fstype_ok("btrfs"));
+	CHECK(!store_fstype_ok("vfat"));
+	CHECK(!store_fstype_ok("exfat"));
+	CHECK(!store_fstype_ok("ntfs3"));
+	CHECK(!store_fstype_ok(""));
+}
+
+static void data_partition_writable_when_asked(void)
+{
+	struct kvlist cmdline = { 0 };
+
+	CHECK(data_rw_asked(&cmdline, false) == NULL);
+	CHECK_STR(data_rw_asked(&cmdline, true), "Ventoy's VTOY_LINUX_REMOUNT");
+	kvlist_put(&cmdline, "vtoy.data", "ro");
+	CHECK(data_rw_asked(&cmdline, false) == NULL);
+	kvlist_put(&cmdline, "vtoy.data", "rw");
+	CHECK_STR(data_rw_asked(&cmdline, true), "vtoy.data=rw");
+	kvlist_free(&cmdline);
+}
+
 const struct unit_test store_tests[] = {
+	UNIT_TEST(store_filesystems),
+	UNIT_TEST(data_partition_writable_when_asked),
 	UNIT_TEST(label_preference_first),
 	UNIT_TEST(medium_disk_then_order),
 	UNIT_TEST(none),

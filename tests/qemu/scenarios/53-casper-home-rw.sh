@@ -55,7 +55,7 @@ QEMU_EXTRA=()
 qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token3" ||
 	fail "boot 3: qemu exited with $?"
 expect_line "$log" "vtoy-persist: candidate: image file /home-rw on @DEV@ (ext4, label home-rw)"
-expect_line "$log" "VTOYTEST: status: home:         /run/vtoy/data/home-rw (file, label home-rw, e2fsck clean) on /home"
+expect_line "$log" "VTOYTEST: status: home:         /run/vtoy/data/home-rw (file, label home-rw, check clean) on /home"
 expect_status "$log" .home.kind file
 expect_status "$log" .home.source /run/vtoy/data/home-rw
 expect_line "$log" "VTOYTEST: RESULT wrote $token3 to /home and /root"

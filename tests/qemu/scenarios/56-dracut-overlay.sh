@@ -54,7 +54,7 @@ qemu_boot "$SCENARIO_DIR/boot3.log" "$STICK" "$INITRD" "$iso" "rd.live.overlay=L
 expect_line "$SCENARIO_DIR/boot3.log" "vtoy-persist: rd.live.overlay.readonly: the store is shown"
 expect_line "$SCENARIO_DIR/boot3.log" "lowerdir=/run/vtoy/store$ovl:/run/vtoy/rootfs/"
 expect_line "$SCENARIO_DIR/boot3.log" "VTOYTEST: status: persistence:  read-only-store (requested: dracut)"
-expect_line "$SCENARIO_DIR/boot3.log" "convention dracut, e2fsck skipped"
+expect_line "$SCENARIO_DIR/boot3.log" "convention dracut, check skipped"
 expect_line "$SCENARIO_DIR/boot3.log" "VTOYTEST: RESULT found $token"
 expect_line "$SCENARIO_DIR/boot3.log" "VTOYTEST: RESULT wrote ro-$token"
 expect_equal "marker unchanged after the read-only boot" "$(part1_cat "$disk" "$ovl/root/vtoy-marker.txt")" "$token"

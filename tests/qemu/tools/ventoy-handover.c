@@ -6,6 +6,7 @@
  * partition, run by run, so fragmented files work too.
  *
  * ventoy-handover DISK PART FSCODE IMAGE_PATH HOST_COPY OUTDIR [PERSIST_HOST_COPY]
+ * (VTOY_LINUX_REMOUNT=1 in the environment sets Ventoy's remount flag)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +161,10 @@ int main(int argc, char **argv)
 	memcpy(param + 45, argv[4], strlen(argv[4]) + 1);
 	put_le(param + 429, iso_len, 8);
 	memcpy(param + 481, disk + 0x1B8, 4);
+	/* VTOY_LINUX_REMOUNT=1 in the environment: what ventoy.json's control
+	 * plugin sets (reserved byte 5). */
+	if (getenv("VTOY_LINUX_REMOUNT"))
+		param[449 + 5] = 1;
 	for (int i = 0; i < 512; i++)
 		sum += param[i];
 	param[16] = -sum;

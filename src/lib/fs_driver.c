@@ -1,0 +1,53 @@
+#include "fs_driver.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int fs_driver_present(const char *fstype)
+{
+	char line[128];
+	FILE *f = fopen("/proc/filesystems", "re");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	/* "nodev\toverlay" or "\text4" */
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '\t');
+
+		if (!name)
+			continue;
+		name[1 + strcspn(name + 1, "\n")] = '\0';
+		found = strcmp(name + 1, fstype) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+int fs_driver_load(const char *fstype)
+{
+	int status;
+	pid_t pid;
+
+	if (fs_driver_present(fstype))
+		return 0;
+	log_info("loading the %s driver", fstype);
+	pid = fork();
+	if (pid == 0) {
+		execlp("modprobe", "modprobe", "-q", fstype, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (fs_driver_present(fstype))
+		return 0;
+	log_err("the kernel has no %s driver and modprobe %s did not load one (the image "
+		"lacks the module?)", fstype, fstype);
+	return -ENODEV;
+}
