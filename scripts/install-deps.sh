@@ -28,6 +28,8 @@ sfdisk fdisk
 losetup mount
 mke2fs e2fsprogs
 debugfs e2fsprogs
+mkfs.xfs xfsprogs
+mkfs.btrfs btrfs-progs
 mkinitramfs initramfs-tools-core
 lsinitramfs initramfs-tools-core
 /usr/share/initramfs-tools/hook-functions initramfs-tools-core
@@ -39,6 +41,7 @@ udevadm udev
 dmsetup dmsetup
 /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
 jq jq
+man man-db
 /usr/share/initramfs-tools/hooks/live live-boot-initramfs-tools
 /lib/live/boot/9990-main.sh live-boot
 '
