@@ -4,7 +4,12 @@
 # mkfs.xfs -K, "/ union" in persistence.conf), picked in Ventoy's menu for
 # a live-boot ISO. Boot 1 writes a marker: no fsck step, the kernel replays
 # the log as it mounts; the marker is in rw/ of the file afterwards. Boot 2
-# finds it. (mkfs.xfs makes filesystems under 300 MB only for its own test
+# finds it. Boot 3: the store's log cannot be replayed (a dirty log with
+# garbage in its records): the mount is refused, the store is shown
+# read-only without log replay under a tmpfs, and xfs_repair is named. (The
+# kernel's own attempt may write to the log, clearing blocks past its head
+# (xlog_clear_stale_blocks), as e2fsck's repairs would; nothing else does.)
+# (mkfs.xfs makes filesystems under 300 MB only for its own test
 # suite, whose environment variables are set here: a 64 MiB store keeps the
 # stick small.)
 . "$(dirname "$0")/../scenario-env.sh"
@@ -60,4 +65,39 @@ qemu_boot "$log" "$STICK" "$SCENARIO_DIR/initrd.img" boot=live "vtoy.test=expect
 	fail "boot 2: qemu exited with $?"
 expect_line "$log" "VTOYTEST: RESULT found $token"
 expect_status "$log" .store.fstype xfs
+
+# The store made unreplayable on the host: mounted (boot 2's log replayed),
+# written, shut down with its log dirty, then garbage over its log records;
+# written back in place, so that Ventoy's map still describes it.
+stick_mount_data "$STICK" "$SCENARIO_DIR/data"
+cp "$SCENARIO_DIR/data/persistence.dat" "$dir/broken.dat"
+cleanup_mounts
+mount -o loop "$dir/broken.dat" "$SCENARIO_DIR/xfs" || fail "cannot mount the XFS store on the host"
+echo host > "$SCENARIO_DIR/xfs/rw/host-write.txt"
+xfs_io -x -c "shutdown -f" "$SCENARIO_DIR/xfs" || fail "xfs_io shutdown failed"
+umount "$SCENARIO_DIR/xfs"
+logstart=$(xfs_db -r -c "sb 0" -c "p logstart" "$dir/broken.dat" | sed 's/.* = //')
+daddr=$(xfs_db -r -c "convert fsblock $logstart daddr" "$dir/broken.dat" | sed 's/.*(\([0-9]*\)).*/\1/')
+# The records between the log's tail and head (512-byte blocks from its start).
+read -r tail head < <(xfs_logprint -t "$dir/broken.dat" 2>/dev/null |
+	sed -n 's/.*log tail: \([0-9]*\) head: \([0-9]*\).*/\1 \2/p')
+[ -n "$daddr" ] && [ -n "$tail" ] && [ "$head" -gt "$tail" ] ||
+	fail "cannot find the XFS log's dirty records (start '$daddr', tail '$tail', head '$head')"
+dd if=/dev/urandom of="$dir/broken.dat" bs=512 seek=$((daddr + tail)) count=$((head - tail)) \
+	conv=notrunc status=none
+stick_mount_data "$STICK" "$SCENARIO_DIR/data" rw
+dd if="$dir/broken.dat" of="$SCENARIO_DIR/data/persistence.dat" bs=1M conv=notrunc status=none
+cleanup_mounts
+
+echo "boot 3: the log cannot be replayed; expect $token, read-only"
+log=$SCENARIO_DIR/boot3.log
+qemu_boot "$log" "$STICK" "$SCENARIO_DIR/initrd.img" boot=live "vtoy.test=expect:$token" \
+	vtoy.test=show:/run/vtoy/store/rw/host-write.txt || fail "boot 3: qemu exited with $?"
+expect_line "$log" "vtoy-persist: error: cannot mount /run/vtoy/data/persistence.dat read-write: Structure needs cleaning"
+expect_line "$log" "vtoy-persist: error: the kernel could not make the xfs store /run/vtoy/data/persistence.dat consistent: it is not written to; run xfs_repair on it from another system"
+expect_line "$log" "vtoy-persist: WARNING: THE STORE IS READ-ONLY THIS SESSION: /run/vtoy/data/persistence.dat could not be made consistent"
+expect_status "$log" .persistence.mode fallback-read-only-store
+expect_status "$log" .store.access read-only
+expect_line "$log" "VTOYTEST: RESULT found $token"
+expect_line "$log" "VTOYTEST: show /run/vtoy/store/rw/host-write.txt: (absent)"
 scenario_finish
