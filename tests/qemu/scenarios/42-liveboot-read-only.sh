@@ -17,7 +17,7 @@ before=$(sha256sum < "$SCENARIO_DIR/ro.img")
 log=$SCENARIO_DIR/boot1.log
 qemu_boot "$log" "$STICK" "$INITRD" boot=live "$iso" persistence persistence-read-only \
 	vtoy.test=write:not-kept || fail "boot 1: qemu exited with $?"
-expect_line "$log" "vtoy-persist: @DEV@ mounted read-only (no e2fsck, no journal replay)"
+expect_line "$log" "vtoy-persist: @DEV@ mounted read-only (no check, no journal or log replay)"
 expect_line "$log" "vtoy-persist: persistence-read-only: the store is shown"
 expect_line "$log" "lowerdir=/run/vtoy/store/rw:/run/vtoy/rootfs/00-filesystem.squashfs,upperdir=/run/vtoy/tmpfs/upper"
 expect_line "$log" "VTOYTEST: status: persistence:  read-only-store (requested: live-boot)"

@@ -30,7 +30,7 @@ qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=show-and-write:
 expect_line "$log" "vtoy-persist: using store @DEV@ (ext4, label writable)"
 expect_line "$log" "vtoy-persist: e2fsck: writable: UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY."
 expect_line "$log" "vtoy-persist: error: e2fsck could not make @DEV@ consistent (exit 4): it is not mounted read-write"
-expect_line "$log" "vtoy-persist: @DEV@ mounted read-only (no e2fsck, no journal replay)"
+expect_line "$log" "vtoy-persist: @DEV@ mounted read-only (no check, no journal or log replay)"
 expect_line "$log" "vtoy-persist: WARNING: THE STORE IS READ-ONLY THIS SESSION: @DEV@ could not be made consistent"
 expect_line "$log" "CHANGES MADE IN THIS SESSION ARE NOT KEPT"
 expect_line "$log" "lowerdir=/run/vtoy/store/upper:/run/vtoy/rootfs/00-filesystem.squashfs,upperdir=/run/vtoy/tmpfs/upper"
