@@ -86,6 +86,9 @@ set +e
 unshare --mount --propagation private -- bash -c '
 	set -e
 	root=$1
+	# A root that is a mount point, as on a real machine: mkinitramfs runs
+	# its hooks under `unshare --mount`, which needs one.
+	mount --bind "$root" "$root"
 	mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 	mount -t proc proc "$root/proc"
 	mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
