@@ -37,7 +37,7 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 PROGRAM_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(VTOY_SRC) $(ISO_SCAN_SRC) $(PERSIST_SRC))
 
 # One binary; the programs are names for it (src/vtoy/main.c).
-PROGRAMS := vtoy-iso-scan vtoy-persist vtoy-status
+PROGRAMS := vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown
 BIN := $(B)/bin/vtoy
 BINS := $(BIN) $(addprefix $(B)/bin/,$(PROGRAMS))
 
@@ -133,7 +133,7 @@ INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_MODULES_DIR ?= /usr/lib/dracut/modules.d
 VERSION := $(shell sed -n 's/^\#define VTOY_VERSION "\(.*\)"/\1/p' src/lib/paths.h)
 
-MAN8 := vtoy.8 vtoy-iso-scan.8 vtoy-persist.8 vtoy-status.8
+MAN8 := vtoy.8 vtoy-iso-scan.8 vtoy-persist.8 vtoy-status.8 vtoy-shutdown.8
 MAN5 := vtoy-persistence.5
 DRACUT_FILES := module-setup.sh vtoy-cmdline.sh vtoy-mount.sh vtoy-generator.sh vtoy-root.service
 INSTALLED := $(SBINDIR)/vtoy $(addprefix $(SBINDIR)/,$(PROGRAMS)) \

@@ -27,6 +27,7 @@ mkfs.fat dosfstools
 sfdisk fdisk
 losetup mount
 mke2fs e2fsprogs
+mmdebstrap mmdebstrap
 debugfs e2fsprogs
 mkfs.xfs xfsprogs
 mkfs.btrfs btrfs-progs

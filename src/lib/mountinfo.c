@@ -64,13 +64,13 @@ static bool parse_line(char *line, struct mount_entry *e)
 	return true;
 }
 
-int mountinfo_find(const char *path, const char *target, struct mount_entry *out)
+int mountinfo_each(const char *path, int (*fn)(const struct mount_entry *e, void *arg), void *arg)
 {
 	FILE *f = fopen(path ? path : MOUNTINFO_PATH, "re");
 	struct mount_entry *e;
 	char *line = NULL;
 	size_t cap = 0;
-	int ret = -ENOENT;
+	int ret = 0;
 
 	if (!f)
 		return -errno;
@@ -79,16 +79,38 @@ int mountinfo_find(const char *path, const char *target, struct mount_entry *out
 		fclose(f);
 		return -ENOMEM;
 	}
-	while (getline(&line, &cap, f) >= 0) {
-		if (parse_line(line, e) && !strcmp(e->target, target)) {
-			*out = *e;
-			ret = 0;
-		}
-	}
+	while (ret == 0 && getline(&line, &cap, f) >= 0)
+		if (parse_line(line, e))
+			ret = fn(e, arg);
 	free(e);
 	free(line);
 	fclose(f);
-	return ret;
+	return ret < 0 ? ret : 0;
+}
+
+struct find_arg {
+	const char *target;
+	struct mount_entry *out;
+	bool found;
+};
+
+static int find_one(const struct mount_entry *e, void *arg)
+{
+	struct find_arg *a = arg;
+
+	if (!strcmp(e->target, a->target)) {
+		*a->out = *e;
+		a->found = true;
+	}
+	return 0;
+}
+
+int mountinfo_find(const char *path, const char *target, struct mount_entry *out)
+{
+	struct find_arg a = { .target = target, .out = out };
+	int ret = mountinfo_each(path, find_one, &a);
+
+	return ret < 0 ? ret : a.found ? 0 : -ENOENT;
 }
 
 int mount_option(const char *opts, const char *key, char *buf, size_t len)

@@ -24,6 +24,11 @@ struct mount_entry {
  * nothing is mounted exactly at target, or -errno. */
 int mountinfo_find(const char *path, const char *target, struct mount_entry *out);
 
+/* Calls fn for each mount, in the file's order (parents before children);
+ * a non-zero return stops the walk. Returns 0, fn's negative return, or
+ * -errno. */
+int mountinfo_each(const char *path, int (*fn)(const struct mount_entry *e, void *arg), void *arg);
+
 /* The value of key= in a comma-separated option list (overlay's
  * "lowerdir=...,upperdir=..."), copied to buf; -ENOENT when absent,
  * -ENAMETOOLONG when it does not fit. */

@@ -3,7 +3,8 @@
  * (argv[0], a symlink as busybox uses them), or its first argument:
  *   vtoy-iso-scan  vtoy iso-scan   find the live medium, mount its root images
  *   vtoy-persist   vtoy persist    build the root overlay
- *   vtoy-status    vtoy status     what the boot decided, and what is mounted now */
+ *   vtoy-status    vtoy status     what the boot decided, and what is mounted now
+ *   vtoy-shutdown  vtoy shutdown   the way out (run as /run/initramfs/shutdown) */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ static const struct program {
 	{ "iso-scan", iso_scan_main },
 	{ "persist", persist_main },
 	{ "status", status_main },
+	{ "shutdown", shutdown_main },
 };
 
 #define COUNT (sizeof(programs) / sizeof(programs[0]))
@@ -32,7 +34,7 @@ static const struct program *find(const char *name)
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "Usage: vtoy PROGRAM [ARGS...], or run as vtoy-PROGRAM\n"
-		     "Programs: iso-scan, persist, status (see vtoy-iso-scan(8), vtoy-persist(8)).\n"
+		     "Programs: iso-scan, persist, status, shutdown (see vtoy-iso-scan(8), vtoy-persist(8)).\n"
 		     "Each takes --help.\n");
 	return status;
 }
@@ -45,6 +47,9 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : argc > 0 ? argv[0] : "vtoy";
 	if (!strncmp(base, "vtoy-", 5) && (p = find(base + 5)))
 		return p->main(argc, argv);
+	/* systemd-shutdown execs /run/initramfs/shutdown as "/shutdown". */
+	if (!strcmp(base, "shutdown"))
+		return shutdown_main(argc, argv);
 	if (argc < 2)
 		return usage(stderr, 2);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

@@ -15,6 +15,7 @@
 #include "overlay.h"
 #include "paths.h"
 #include "request.h"
+#include "shutdown.h"
 #include "store_acquire.h"
 
 const char *persist_step_name(enum persist_step step)
@@ -163,6 +164,35 @@ static void extras(struct persist *p)
 		ventoy_release(p);
 }
 
+/* systemd's way out (shutdown.h): without it the store stays mounted at
+ * power-off and its journal is replayed at every next boot. */
+static void install_shutdown(struct persist *p)
+{
+	const char *dir = p->opts->shutdown_dir;
+	int ret;
+
+	if (!dir)
+		return;
+	ret = shutdown_install(dir);
+	if (ret == 0)
+		log_info("%s/shutdown installed: at power-off, systemd runs it to unmount the root "
+			 "overlay, the store and the stick", dir);
+	else if (ret == 1)
+		log_notice("%s/shutdown exists already (another tool's): it is kept, and it decides "
+			   "what is unmounted at power-off", dir);
+	else
+		log_warn("cannot install %s/shutdown: %s; the store stays mounted at power-off and "
+			 "its journal is replayed at the next boot", dir, strerror(-ret));
+	persist_report(p, "VTOY_SHUTDOWN", ret == 0 ? "vtoy" : ret == 1 ? "other" : "none");
+	ret = shutdown_keep_mounts(p->opts->run_dir, SHUTDOWN_UTAB);
+	if (ret < 0)
+		log_warn("cannot mark vtoy's mounts for systemd in %s: %s; it will try to unmount "
+			 "them at power-off and say it failed", SHUTDOWN_UTAB, strerror(-ret));
+	else
+		log_debug("%d mount(s) below %s marked x-initrd.mount in %s", ret,
+			  p->opts->run_dir, SHUTDOWN_UTAB);
+}
+
 static enum persist_step write_report(struct persist *p, int *err)
 {
 	char path[PATH_MAX];
@@ -225,6 +255,7 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	step = PERSIST_EXTRAS;
 	extras(&p);
 
+	install_shutdown(&p);
 	step = write_report(&p, &ret);
 	if (step == PERSIST_OK)
 		log_notice("root ready at %s (persistence: %s)", opts->root, p.mode);

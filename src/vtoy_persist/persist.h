@@ -27,6 +27,7 @@ struct persist_opts {
 	const char *root;         /* where the root overlay is mounted */
 	const char *cmdline_path;
 	const char *e2fsck;
+	const char *shutdown_dir; /* where the way out goes (/run/initramfs); NULL: nowhere */
 };
 
 const char *persist_step_name(enum persist_step step);

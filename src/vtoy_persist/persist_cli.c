@@ -8,6 +8,7 @@
 #include "mnt.h"
 #include "paths.h"
 #include "programs.h"
+#include "shutdown.h"
 #include "persist.h"
 
 static void usage(FILE *out)
@@ -96,6 +97,7 @@ int persist_main(int argc, char **argv)
 		.root = "/root",
 		.cmdline_path = "/proc/cmdline",
 		.e2fsck = "/sbin/e2fsck",
+		.shutdown_dir = SHUTDOWN_DIR,
 	};
 	enum persist_step step;
 	struct status_opts status = { 0 };

@@ -162,6 +162,9 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		       dash(get(p, "VTOY_STORE_UUID")), dash(get(p, "VTOY_STORE_CONVENTION")),
 		       dash(get(p, "VTOY_STORE_FSCK")),
 		       st->store.path ? access_now(&st->store) : "not mounted");
+	if (get(p, "VTOY_STORE_LAST_SHUTDOWN") && !strcmp(get(p, "VTOY_STORE_LAST_SHUTDOWN"), "unclean"))
+		fprintf(out, "WARNING:      the last session did not unmount the store cleanly (power "
+			     "cut, stick pulled, no shutdown step): its journal was replayed at this boot\n");
 	for (const struct kv *kv = NULL; (kv = kvlist_next(p, "VTOY_CUSTOM_MOUNT", kv));)
 		fprintf(out, "custom mount: %s\n", dash(kv->value));
 	for (const struct kv *kv = NULL; (kv = kvlist_next(p, "VTOY_CUSTOM_MOUNT_REFUSED", kv));)
@@ -266,6 +269,7 @@ static void print_json(const struct status *st, FILE *out)
 		jw_string(&w, "convention", get(p, "VTOY_STORE_CONVENTION"));
 		jw_string(&w, "dir", get(p, "VTOY_STORE_DIR"));
 		jw_string(&w, "fsck", get(p, "VTOY_STORE_FSCK"));
+		jw_string(&w, "last_shutdown", get(p, "VTOY_STORE_LAST_SHUTDOWN"));
 		jw_string(&w, "remove", get(p, "VTOY_STORE_REMOVE"));
 		jw_string(&w, "mount", st->store.path);
 		jw_mount(&w, &st->store);

@@ -60,6 +60,8 @@ int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 		*fsck_fallback = ret == 0;
 	}
 	put(o, "FSCK", fsck_result_name(opened->fsck));
+	if (opened->last_shutdown)
+		put(o, "LAST_SHUTDOWN", opened->last_shutdown);
 	if (ret < 0)
 		store_release_others(candidates, -1, o->data_mount);
 	return ret;

@@ -108,7 +108,13 @@ static int check_e2fsck(const struct store *s, struct opened_store *out, const c
 			const char *e2fsck_path)
 {
 	char fsck_log[PATH_MAX];
+	int dirty = ext_needs_recovery(out->device);
 
+	if (dirty == 1)
+		log_warn("%s was not unmounted cleanly when last used (a power cut, a pulled "
+			 "stick, or a shutdown that never unmounted it): e2fsck replays its journal "
+			 "now", s->source);
+	out->last_shutdown = dirty == 1 ? "unclean" : dirty == 0 ? "clean" : NULL;
 	run_path(fsck_log, sizeof(fsck_log), run_dir, RUN_FSCK_LOG, NULL);
 	if (s->kind == STORE_FILE)
 		log_info("checking %s (%s) with e2fsck -p", s->source, out->device);

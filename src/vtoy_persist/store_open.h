@@ -18,6 +18,7 @@ struct opened_store {
 	bool data_remounted;          /* an image file's partition was made read-write for it */
 	enum fsck_result fsck;
 	int fsck_status;
+	const char *last_shutdown;    /* "clean", "unclean" (a journal to replay), NULL: unknown */
 };
 
 /* Mounts the store at RUN_DIR/store: read-write after its check (store_fs.c:

@@ -26,35 +26,6 @@ if ! command -v mmdebstrap >/dev/null; then
 			--no-install-recommends mmdebstrap >/dev/null; } || die "cannot install mmdebstrap"
 fi
 
-# This machine's Debian sources (other archives are left out: a newcomer's
-# Debian 12 has only Debian's), as one-line entries for mmdebstrap.
-sources() {
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		grep -E '^[[:space:]]*deb[[:space:]]' "$f" | grep -F debian.org | sed 's/\[[^]]*\]//' || true
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk 'BEGIN { RS = ""; FS = "\n" }
-		{
-			types = uris = suites = comps = ""; on = 1
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^#/) continue
-				split($i, kv, ":[[:space:]]*"); k = tolower(kv[1]); v = substr($i, length(kv[1]) + 2)
-				sub(/^[[:space:]]+/, "", v)
-				if (k == "types") types = v; else if (k == "uris") uris = v
-				else if (k == "suites") suites = v; else if (k == "components") comps = v
-				else if (k == "enabled" && v == "no") on = 0
-			}
-			if (!on || types !~ /(^| )deb( |$)/) next
-			n = split(uris, u, " "); m = split(suites, s, " ")
-			for (a = 1; a <= n; a++) for (b = 1; b <= m; b++)
-				if (u[a] ~ /debian\.org/) print "deb " u[a] " " s[b] " " comps
-		}' "$f"
-	done
-}
-
 # A root left by an earlier failed run: delete it without crossing into
 # anything still mounted below it.
 if [ -e "$root" ]; then
@@ -64,7 +35,7 @@ if [ -e "$root" ]; then
 	rm -rf --one-file-system "$root"
 fi
 mkdir -p "$work"
-sources > "$work/sources.list"
+"$top/tests/debian-sources.sh" > "$work/sources.list"
 [ -s "$work/sources.list" ] || echo "deb http://deb.debian.org/debian $suite main" > "$work/sources.list"
 say "making a minbase Debian root ($suite) in $root from:"
 sed 's/^/    /' "$work/sources.list"

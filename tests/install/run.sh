@@ -24,12 +24,14 @@ expected_usr='/usr/lib/dracut/modules.d/55vtoy/module-setup.sh
 /usr/sbin/vtoy
 /usr/sbin/vtoy-iso-scan
 /usr/sbin/vtoy-persist
+/usr/sbin/vtoy-shutdown
 /usr/sbin/vtoy-status
 /usr/share/initramfs-tools/hooks/vtoy
 /usr/share/initramfs-tools/scripts/vtoy
 /usr/share/man/man5/vtoy-persistence.5
 /usr/share/man/man8/vtoy-iso-scan.8
 /usr/share/man/man8/vtoy-persist.8
+/usr/share/man/man8/vtoy-shutdown.8
 /usr/share/man/man8/vtoy-status.8
 /usr/share/man/man8/vtoy.8
 /usr/share/vtoy-persist/e2fsck.conf
@@ -48,15 +50,15 @@ check "the hook looks for the binaries in /usr/sbin" grep -q 'sbindir=${VTOY_SBI
 check "the dracut module looks for data in /usr/share/vtoy-persist" \
 	grep -q 'vtoy_datadir=${VTOY_DATADIR:-/usr/share/vtoy-persist}' "$root/usr/lib/dracut/modules.d/55vtoy/module-setup.sh"
 check "the hook is executable" test -x "$root/usr/share/initramfs-tools/hooks/vtoy"
-check "the installed program names run one binary (--version)" bash -c "for p in vtoy-iso-scan vtoy-persist vtoy-status; do test \"\$(readlink '$root/usr/sbin/'\$p)\" = vtoy && '$root/usr/sbin/'\$p --version | grep -q \"^\$p [0-9]\" || exit 1; done"
-for page in man8/vtoy.8 man8/vtoy-iso-scan.8 man8/vtoy-persist.8 man8/vtoy-status.8 man5/vtoy-persistence.5; do
+check "the installed program names run one binary (--version)" bash -c "for p in vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown; do test \"\$(readlink '$root/usr/sbin/'\$p)\" = vtoy && '$root/usr/sbin/'\$p --version | grep -q \"^\$p [0-9]\" || exit 1; done"
+for page in man8/vtoy.8 man8/vtoy-iso-scan.8 man8/vtoy-persist.8 man8/vtoy-status.8 man8/vtoy-shutdown.8 man5/vtoy-persistence.5; do
 	warnings=$(MANWIDTH=80 man --warnings -l "$root/usr/share/man/$page" 2>&1 >/dev/null)
 	text=$(MANWIDTH=80 man -l "$root/usr/share/man/$page" 2>/dev/null)
 	if [ -z "$warnings" ] && [ "$(echo "$text" | wc -l)" -gt 20 ]; then ok "man page $page renders without warnings"; else
 		fail "man page $page: ${warnings:-too short}"; fi
 done
 # Every option the programs' --help names is in their man page.
-for prog in vtoy-iso-scan vtoy-persist vtoy-status; do
+for prog in vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown; do
 	page=$(MANWIDTH=200 man -l "$root/usr/share/man/man8/$prog.8" 2>/dev/null)
 	missing=
 	for opt in $("$root/usr/sbin/$prog" --help | sed -n 's/^  \([a-z][a-z0-9_/.-]*=\?\).*/\1/p' | sed 's/,$//'); do

@@ -274,6 +274,36 @@ qemu_boot_attach_late() {
 	qemu_status $rc "$log.qemu"
 }
 
+# qemu_boot_cut LOG STICK INITRD WAIT_FOR APPEND...: boots; once a console
+# line contains WAIT_FOR, kills QEMU at once, as a power cut would (nothing
+# of the guest's page cache or the disks' own caches is written after it).
+qemu_boot_cut() {
+	local log=$1 wait_for=$4 pid deadline
+	qemu_cmd "file:$log" "$2" "$3"
+	shift 4
+	: >"$log"
+	"${QEMU_CMD[@]}" -append "$BASE_APPEND $*" >"$log.qemu" 2>&1 &
+	pid=$!
+	deadline=$((SECONDS + QEMU_TIMEOUT))
+	# Harness-side polling of the log file; the guest itself never waits.
+	while ! grep -qF -- "$wait_for" "$log" && kill -0 "$pid" 2>/dev/null &&
+		[ $SECONDS -lt $deadline ]; do
+		sleep 0.2
+	done
+	if ! grep -qF -- "$wait_for" "$log"; then
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid"
+		echo "qemu-tests: '$wait_for' never came" >>"$log.qemu"
+		return 1
+	fi
+	# timeout(1) passes SIGTERM on to QEMU, which stops the machine at
+	# once: what the guest had not written to its disks is lost.
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "power cut at $(date +%T.%N)" >>"$log.qemu"
+	return 0
+}
+
 # Scenario assertions. Each failed one is reported and counted; a
 # scenario passes only when none failed.
 SCENARIO_FAILURES=0
@@ -401,4 +431,48 @@ stage_install() {
 		return 1
 	}
 	export VTOY_SBINDIR=$1/usr/sbin VTOY_DATADIR=$1/usr/share/vtoy-persist
+}
+
+# systemd_root_iso: sets SYSTEMD_ISO to a casper-layout ISO (label
+# SYSTEMD_TEST) whose root is a minbase Debian 12 with systemd as init and
+# tests/qemu/systemd-root/vtoy-test run at boot; built with mmdebstrap from
+# this machine's Debian sources, cached in build/systemd-root (rebuilt when
+# its inputs change). No udev in a minbase root: the gettys, which would wait
+# 90 s for a serial device unit, are masked, under a lock for scenarios running side by side.
+systemd_root_iso() {
+	local top cache stamp dir
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	cache=$top/build/systemd-root
+	dir=$top/tests/qemu/systemd-root
+	SYSTEMD_ISO=$cache/systemd-test.iso
+	command -v mmdebstrap >/dev/null || {
+		fail "mmdebstrap is not installed (scripts/install-deps.sh installs it): cannot build the systemd root"
+		scenario_finish
+	}
+	mkdir -p "$cache"
+	stamp=$({ cat "$dir"/* "$top/tests/debian-sources.sh"; declare -f systemd_root_iso; } | sha256sum | cut -c1-16)
+	if ! (
+		flock 9
+		[ -s "$SYSTEMD_ISO" ] && [ "$(cat "$cache/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
+		echo "building the systemd root (mmdebstrap, cached in $cache)"
+		rm -rf "$cache/root" "$cache/iso" && mkdir -p "$cache/iso/casper"
+		"$top/tests/debian-sources.sh" > "$cache/sources.list"
+		mmdebstrap --quiet --variant=minbase --include=systemd-sysv \
+			--customize-hook="install -m 0755 '$dir/vtoy-test' \"\$1/usr/local/sbin/vtoy-test\"" \
+			--customize-hook="install -m 0644 '$dir/vtoy-test.service' \"\$1/etc/systemd/system/vtoy-test.service\"" \
+			--customize-hook='ln -s /etc/systemd/system/vtoy-test.service "$1/etc/systemd/system/multi-user.target.wants/vtoy-test.service"' \
+			--customize-hook='echo vtoy-live > "$1/etc/hostname"' \
+			--customize-hook='for u in getty@ serial-getty@ getty-static apt-daily apt-daily-upgrade; do ln -sf /dev/null "$1/etc/systemd/system/$u.service"; done' \
+			bookworm "$cache/root" "$cache/sources.list" >"$cache/mmdebstrap.log" 2>&1 &&
+			mksquashfs "$cache/root" "$cache/iso/casper/filesystem.squashfs" -comp gzip -noappend -no-xattrs \
+				-quiet -e boot -e var/cache/apt -e var/lib/apt/lists >/dev/null &&
+			xorriso -as mkisofs -quiet -R -J -V SYSTEMD_TEST -o "$SYSTEMD_ISO.tmp" "$cache/iso" &&
+			mv "$SYSTEMD_ISO.tmp" "$SYSTEMD_ISO" && echo "$stamp" > "$cache/stamp"
+		ret=$?
+		rm -rf "$cache/root" "$cache/iso"
+		exit $ret
+	) 9>"$cache/.lock"; then
+		fail "building the systemd root failed (see $cache/mmdebstrap.log)"
+		scenario_finish
+	fi
 }

@@ -1,7 +1,14 @@
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "overlay.h"
 #include "data_access.h"
+#include "fsck.h"
+#include "shutdown.h"
 #include "store_find.h"
 #include "store_fs.h"
 #include "unit.h"
@@ -95,7 +102,55 @@ static void data_partition_writable_when_asked(void)
 	kvlist_free(&cmdline);
 }
 
+/* The way out goes in once; another tool's is kept. */
+static void shutdown_installs_once(void)
+{
+	char dir[] = "/tmp/vtoy-unit-sd-XXXXXX", path[64];
+	struct stat st;
+
+	CHECK(mkdtemp(dir));
+	CHECK_INT(shutdown_install(dir), 0);
+	snprintf(path, sizeof(path), "%s/shutdown", dir);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0111) && st.st_size > 0);
+	snprintf(path, sizeof(path), "%s/oldroot", dir);
+	CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK_INT(shutdown_install(dir), 1);
+	CHECK_INT(shutdown_command("poweroff"), RB_POWER_OFF);
+	CHECK_INT(shutdown_command("reboot"), RB_AUTOBOOT);
+	CHECK_INT(shutdown_command("suspend"), -1);
+	for (const char *const *d = (const char *const[]){ "shutdown", "oldroot", "dev", "proc",
+							     "sys", "run", NULL };
+	     *d; d++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *d);
+		CHECK(remove(path) == 0);
+	}
+	CHECK(rmdir(dir) == 0);
+}
+
+/* needs_recovery read from the superblock, as e2fsck would. */
+static void ext_journal_state(void)
+{
+	char path[] = "/tmp/vtoy-unit-sb-XXXXXX";
+	unsigned char sb[2048] = { 0 };
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, sb, sizeof(sb)) == (ssize_t)sizeof(sb));
+	CHECK_INT(ext_needs_recovery(path), -EINVAL);
+	sb[1024 + 0x38] = 0x53;
+	sb[1024 + 0x39] = 0xEF;
+	CHECK(pwrite(fd, sb, sizeof(sb), 0) == (ssize_t)sizeof(sb));
+	CHECK_INT(ext_needs_recovery(path), 0);
+	sb[1024 + 0x60] = 0x04 | 0x40; /* needs_recovery, extents */
+	CHECK(pwrite(fd, sb, sizeof(sb), 0) == (ssize_t)sizeof(sb));
+	CHECK_INT(ext_needs_recovery(path), 1);
+	close(fd);
+	unlink(path);
+}
+
 const struct unit_test store_tests[] = {
+	UNIT_TEST(shutdown_installs_once),
+	UNIT_TEST(ext_journal_state),
 	UNIT_TEST(store_filesystems),
 	UNIT_TEST(data_partition_writable_when_asked),
 	UNIT_TEST(label_preference_first),
