@@ -2,7 +2,7 @@
 # casper persistence from a casper-rw .dat on the Ventoy stick's exFAT
 # partition: boot 1 writes a marker in /root, the store image on the disk
 # holds it afterwards, boot 2 (initrd with a Ventoy-style cpio prepended)
-# finds it.
+# finds it, and says the last shutdown did not unmount the store.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=persist-$$-$RANDOM
@@ -32,4 +32,9 @@ qemu_boot "$SCENARIO_DIR/boot2.log" "$STICK" "$SCENARIO_DIR/initrd-ventoy.img" "
 	fail "boot 2: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot2.log" "vtoy-init: Ventoy hand-over files present: ventoy_os_param"
 expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
+# The test root's busybox init powers off with `poweroff -f`, as init systems
+# without systemd's /run/initramfs/shutdown do: the store stayed mounted, and
+# this boot says so.
+expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: WARNING: /run/vtoy/data/casper-rw.dat was not unmounted cleanly when last used"
+expect_status "$SCENARIO_DIR/boot2.log" .store.last_shutdown unclean
 scenario_finish
