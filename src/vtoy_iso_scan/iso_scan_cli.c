@@ -35,6 +35,8 @@ static void usage(FILE *out)
 		"  rd.live.dir=DIR, archisobasedir=DIR  the same (dracut, archiso)\n"
 		"  rd.live.squashimg=NAME, layerfs-path=NAME, module=NAME  the root image names\n"
 		"  toram, copytoram, rd.live.ram  copy the medium to RAM\n"
+		"  vtoy.data=rw                 the partition holding the ISO read-write for the\n"
+		"                               live system (as Ventoy's VTOY_LINUX_REMOUNT asks)\n"
 		"  rootdelay=S, live-media-timeout=S  how long to wait for the device (default 30)\n"
 		"  vtoy.debug                   log more\n"
 		"Not all of these are acted upon yet: see vtoy-iso-scan(8).\n"
