@@ -16,6 +16,7 @@
 #include "paths.h"
 #include "request.h"
 #include "shutdown.h"
+#include "store_space.h"
 #include "store_acquire.h"
 
 const char *persist_step_name(enum persist_step step)
@@ -60,6 +61,30 @@ static void fall_back(struct persist *p, enum persist_step step, int err)
 	p->mode = "fallback-tmpfs";
 }
 
+/* A full store boots, but says so: the session's changes cannot be kept. */
+static void say_space(const struct persist *p)
+{
+	struct store_space sp;
+	char free_text[32], size_text[32];
+
+	if (p->opened.read_only || store_space(p->opened.mount, &sp) < 0)
+		return;
+	store_space_size(sp.free_bytes, free_text, sizeof(free_text));
+	store_space_size(sp.size_bytes, size_text, sizeof(size_text));
+	if (!strcmp(sp.state, "full"))
+		log_warn("THE STORE IS FULL: %s has %s free of %s (%u%% used): this session's "
+			 "changes will not fit, and programs will fail to save files (\"No space left "
+			 "on device\"); delete files from it, or make it larger (Ventoy's "
+			 "ExtendPersistentImg.sh, resize2fs)", p->store.source, free_text, size_text,
+			 sp.used_percent);
+	else if (!strcmp(sp.state, "nearly-full"))
+		log_warn("the store %s is %u%% full: %s free of %s", p->store.source,
+			 sp.used_percent, free_text, size_text);
+	else
+		log_info("the store %s has %s free of %s (%u%% used)", p->store.source, free_text,
+			 size_text, sp.used_percent);
+}
+
 /* Find, open and prepare the store the request names; a step that fails is
  * the session's fallback, never the boot's end. */
 static void use_store(struct persist *p)
@@ -95,6 +120,8 @@ static void use_store(struct persist *p)
 		step = PERSIST_PREPARE;
 		ret = p->req.conv->prepare(p);
 	}
+	if (ret == 0)
+		say_space(p);
 	if (ret < 0) {
 		fall_back(p, step, ret);
 		return;

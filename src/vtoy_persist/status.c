@@ -15,6 +15,7 @@
 #include "mountinfo.h"
 #include "paths.h"
 #include "persist.h"
+#include "store_space.h"
 
 /* A mount the reports name, as the kernel has it now. */
 struct mount_now {
@@ -137,6 +138,7 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 	const struct kvlist *p = &st->persist;
 	const char *mode = get(p, "VTOY_PERSISTENCE");
 	char path[PATH_MAX], line[1200];
+	struct store_space sp;
 	FILE *log;
 
 	fprintf(out, "medium:       %s%s%s (%s, label %s, uuid %s)\n", m->iso_path,
@@ -162,6 +164,15 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		       dash(get(p, "VTOY_STORE_UUID")), dash(get(p, "VTOY_STORE_CONVENTION")),
 		       dash(get(p, "VTOY_STORE_FSCK")),
 		       st->store.path ? access_now(&st->store) : "not mounted");
+	if (st->store.mounted && store_space(st->store.path, &sp) == 0) {
+		char free_text[32], size_text[32];
+
+		fprintf(out, "space:        %u%% used, %s free of %s%s\n", sp.used_percent,
+			store_space_size(sp.free_bytes, free_text, sizeof(free_text)),
+			store_space_size(sp.size_bytes, size_text, sizeof(size_text)),
+			!strcmp(sp.state, "full") ? " -- FULL: changes made now cannot be saved"
+			: !strcmp(sp.state, "nearly-full") ? " -- nearly full" : "");
+	}
 	if (get(p, "VTOY_STORE_LAST_SHUTDOWN") && !strcmp(get(p, "VTOY_STORE_LAST_SHUTDOWN"), "unclean"))
 		fprintf(out, "WARNING:      the last session did not unmount the store cleanly (power "
 			     "cut, stick pulled, no shutdown step): its journal was replayed at this boot\n");
@@ -221,6 +232,7 @@ static void print_json(const struct status *st, FILE *out)
 {
 	const struct medium *m = &st->medium;
 	const struct kvlist *p = &st->persist;
+	struct store_space sp;
 	struct jw w;
 
 	jw_begin(&w, out);
@@ -273,6 +285,16 @@ static void print_json(const struct status *st, FILE *out)
 		jw_string(&w, "remove", get(p, "VTOY_STORE_REMOVE"));
 		jw_string(&w, "mount", st->store.path);
 		jw_mount(&w, &st->store);
+		if (st->store.mounted && store_space(st->store.path, &sp) == 0) {
+			jw_object(&w, "space");
+			jw_number(&w, "size_bytes", (long long)sp.size_bytes);
+			jw_number(&w, "free_bytes", (long long)sp.free_bytes);
+			jw_number(&w, "used_percent", sp.used_percent);
+			jw_string(&w, "state", sp.state);
+			jw_end_object(&w);
+		} else {
+			jw_null(&w, "space");
+		}
 		jw_end_object(&w);
 	} else {
 		jw_null(&w, "store");

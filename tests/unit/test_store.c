@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "shutdown.h"
 #include "store_find.h"
 #include "store_fs.h"
+#include "store_space.h"
 #include "unit.h"
 
 static void put(struct store_list *l, const char *source, const char *label, size_t rank,
@@ -148,7 +150,22 @@ static void ext_journal_state(void)
 	unlink(path);
 }
 
+static void space_of_a_store(void)
+{
+	struct store_space sp;
+	char buf[32];
+
+	CHECK_INT(store_space("/nonexistent-vtoy", &sp), -ENOENT);
+	CHECK_INT(store_space("/", &sp), 0);
+	CHECK(sp.used_percent <= 100 && sp.size_bytes > 0 && sp.free_bytes <= sp.size_bytes);
+	CHECK(!strcmp(sp.state, "ok") || !strcmp(sp.state, "nearly-full") || !strcmp(sp.state, "full"));
+	CHECK_STR(store_space_size(512 * 1024, buf, sizeof(buf)), "512 KiB");
+	CHECK_STR(store_space_size(64ULL << 20, buf, sizeof(buf)), "64.0 MiB");
+	CHECK_STR(store_space_size(3ULL << 30, buf, sizeof(buf)), "3.0 GiB");
+}
+
 const struct unit_test store_tests[] = {
+	UNIT_TEST(space_of_a_store),
 	UNIT_TEST(shutdown_installs_once),
 	UNIT_TEST(ext_journal_state),
 	UNIT_TEST(store_filesystems),
