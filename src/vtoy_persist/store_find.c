@@ -111,6 +111,21 @@ static unsigned image_partition(const struct store_query *q, int dir_fd, const c
 	return parts[best].number;
 }
 
+/* True when name is a label looked for, with or without .dat or .img
+ * (casper-rw.dat for casper): the user meant it as a store, so a reason to
+ * skip it is a warning, not a note. */
+static bool named_for_label(const struct store_query *q, const char *name)
+{
+	for (size_t i = 0; i < q->label_count; i++) {
+		size_t l = strlen(q->labels[i]);
+
+		if (!strncmp(name, q->labels[i], l) &&
+		    (name[l] == '\0' || !strcmp(name + l, ".dat") || !strcmp(name + l, ".img")))
+			return true;
+	}
+	return false;
+}
+
 static struct store *add_candidate(struct store_list *out, const struct blkdev *dev)
 {
 	struct store *s;
@@ -167,6 +182,7 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 		struct stat st;
 		char path[PATH_MAX];
 		unsigned part = 0;
+		bool meant;
 		int rank;
 
 		if (!store_file_name(q, de->d_name))
@@ -177,8 +193,12 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 			log_info("%s: skipped, not a regular file", path);
 			continue;
 		}
+		meant = named_for_label(q, de->d_name);
 		if (st.st_size < STORE_FILE_MIN_BYTES) {
-			log_info("%s: skipped, only %lld bytes", path, (long long)st.st_size);
+			log_msg(meant ? VLOG_WARN : VLOG_INFO, "%s: skipped, only %lld bytes%s", path,
+				(long long)st.st_size,
+				meant ? ": too small to be a store (empty, or cut short while copied?)"
+				      : "");
 			continue;
 		}
 		memset(&probe, 0, sizeof(probe));
@@ -192,11 +212,16 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 				continue;
 		}
 		rank = label_rank(q, probe.label);
-		if (rank < 0) {
-			log_info("%s: skipped, its label '%s' is not one of: %s", path, probe.label,
-				 wanted);
+		if (rank < 0 && meant && !probe.fstype[0])
+			log_warn("%s: skipped, it holds no filesystem (not formatted, or damaged); "
+				 "a store is a filesystem labelled %s", path, wanted);
+		else if (rank < 0)
+			log_msg(meant ? VLOG_WARN : VLOG_INFO,
+				"%s: skipped, its label '%s' is not one of: %s%s", path, probe.label,
+				wanted, meant ? " (the file's name is not what is looked at: its "
+						"filesystem's label is)" : "");
+		if (rank < 0)
 			continue;
-		}
 		if (!store_fstype_ok(probe.fstype)) {
 			log_warn("%s: skipped, label %s but filesystem '%s' (" STORE_FSTYPES
 				 " expected)", path, probe.label, probe.fstype);

@@ -3,7 +3,9 @@
 # MiB left: a warning with how full it is, and the status's store.space says
 # nearly-full. Boot 2: the same store filled to ENOSPC: the boot still gets
 # its persistent root, and the console and the status say that this
-# session's changes cannot be saved.
+# session's changes cannot be saved. Boot 3: the stick was prepared wrong:
+# an empty casper-rw and a casper-rw.dat of zeros (not formatted): each is
+# named in a warning with the reason, and the session falls back to tmpfs.
 . "$(dirname "$0")/../scenario-env.sh"
 
 dir=$SCENARIO_DIR/files
@@ -53,4 +55,17 @@ expect_status "$log" .store.space.state full
 expect_status "$log" .store.space.used_percent 100
 expect_status "$log" .persistence.mode store
 expect_line "$log" "-- FULL: changes made now cannot be saved"
+
+echo "boot 3: an empty casper-rw and an unformatted casper-rw.dat"
+stick_mount_data "$STICK" "$SCENARIO_DIR/data" rw
+rm -f "$SCENARIO_DIR/data/casper-rw.dat"
+: > "$SCENARIO_DIR/data/casper-rw"
+head -c 2M /dev/zero > "$SCENARIO_DIR/data/casper-rw.dat"
+cleanup_mounts
+log=$SCENARIO_DIR/boot3.log
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent vtoy.test=exists:/root ||
+	fail "boot 3: qemu exited with $?"
+expect_line "$log" "vtoy-persist: WARNING: /run/vtoy/data/casper-rw: skipped, only 0 bytes: too small to be a store"
+expect_line "$log" "vtoy-persist: WARNING: /run/vtoy/data/casper-rw.dat: skipped, it holds no filesystem (not formatted, or damaged)"
+expect_status "$log" .persistence.mode fallback-tmpfs
 scenario_finish
