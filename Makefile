@@ -1,6 +1,6 @@
 # vtoy-persist: initramfs persistence and overlay runtime for live ISOs.
 # make            build/bin/vtoy, one static binary, and its program names
-# make initramfs  build/initramfs.img (KVER= picks the kernel)
+# make initramfs  build/initramfs.img (KVER= picks the kernel; LUKS=0 leaves cryptsetup out)
 # make check      unit tests, then the QEMU boot scenarios
 # make check-fresh  make demo and make check on a clean Debian 12 root (CI)
 # make demo       build a demo stick and boot it twice in QEMU
@@ -11,6 +11,8 @@
 # make bench      boot-phase time, size and memory against live-boot and dracut
 
 CC ?= gcc
+# LUKS=0: the standalone image without cryptsetup (LUKS stores cannot be unlocked)
+LUKS ?= 1
 CFLAGS ?= -Os
 WARNINGS := -Wall -Wextra -Werror -std=gnu11
 CPPFLAGS += -D_GNU_SOURCE -Isrc/lib -Isrc/ventoy -Isrc/vtoy
@@ -79,7 +81,7 @@ _initramfs: $(B)/initramfs.img
 
 $(B)/initramfs.img: $(BINS) initramfs/init initramfs/vtoy-root initramfs/build-image.sh initramfs/modules.list initramfs/e2fsck.conf
 	@[ -n "$(KVER)" ] || { echo "no kernel with modules and a vmlinuz in /boot: make deps (linux-image-amd64)"; exit 1; }
-	initramfs/build-image.sh $@ $(KVER) $(B)/bin
+	VTOY_LUKS=$(LUKS) initramfs/build-image.sh $@ $(KVER) $(B)/bin
 
 deps:
 	scripts/install-deps.sh

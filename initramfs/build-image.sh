@@ -5,6 +5,7 @@
 #
 # Usage: build-image.sh OUTPUT KVER BINDIR
 # VTOY_MODULES_LIST=FILE replaces initramfs/modules.list (tests leave drivers out).
+# VTOY_LUKS=0 leaves cryptsetup out (LUKS stores then cannot be unlocked).
 set -eu
 
 mkdir -p "$(dirname "$1")"
@@ -38,6 +39,17 @@ cp /sbin/e2fsck.static sbin/e2fsck
 cp "$bindir/vtoy" "$here/vtoy-root" sbin/
 for prog in vtoy-iso-scan vtoy-persist vtoy-status; do ln -s vtoy "sbin/$prog"; done
 cp "$here/init" init
+# Debian's cryptsetup for LUKS stores, with the shared libraries it needs
+# (ldd) and their loader: the one dynamic program in the image.
+if [ "${VTOY_LUKS:-1}" != 0 ]; then
+	cs=$(command -v cryptsetup || true)
+	[ -n "$cs" ] || die "cryptsetup is missing (apt-get install cryptsetup-bin), or build with VTOY_LUKS=0"
+	cp "$cs" sbin/cryptsetup
+	for lib in $(ldd "$cs" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+		mkdir -p ".$(dirname "$lib")"
+		cp -L "$lib" ".$lib"
+	done
+fi
 chmod 0755 init
 cp "$here/e2fsck.conf" etc/e2fsck.conf
 ln -s /proc/mounts etc/mtab

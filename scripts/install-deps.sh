@@ -27,6 +27,7 @@ mkfs.fat dosfstools
 sfdisk fdisk
 losetup mount
 mke2fs e2fsprogs
+cryptsetup cryptsetup-bin
 mmdebstrap mmdebstrap
 debugfs e2fsprogs
 mkfs.xfs xfsprogs

@@ -62,6 +62,8 @@ install() {
     [[ -e $initdir/etc/e2fsck.conf ]] || inst_simple "$vtoy_datadir/e2fsck.conf" /etc/e2fsck.conf
     inst_simple "$vtoy_datadir/modules.list" /etc/vtoy/modules.list
     inst_multiple modprobe
+    # LUKS stores: the system's own cryptsetup, when it has one.
+    inst_multiple -o cryptsetup
     inst_hook cmdline 20 "$moddir/vtoy-cmdline.sh"
     if dracut_module_included systemd; then
         inst_script "$moddir/vtoy-generator.sh" "$systemdutildir/system-generators/vtoy-generator"

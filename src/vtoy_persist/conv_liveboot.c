@@ -20,35 +20,55 @@
 #include "persistence_remove.h"
 #include "safepath.h"
 #include "store_dirs.h"
+#include "store_luks.h"
 
 #define PCONF_FILE_MAX (64 * 1024)
 
-/* persistence-storage=filesystem,file,directory */
-static unsigned storage_option(const char *list)
+struct list_word {
+	const char *word;
+	unsigned bit;
+};
+
+/* A comma list of live-boot's (persistence-storage=, persistence-
+ * encryption=) as a mask; unknown words are said and ignored, and a list
+ * that names nothing known gives the default. */
+static unsigned list_option(const struct kvlist *c, const char *key, const struct list_word *words,
+			    size_t n, unsigned def, const char *def_text)
 {
+	const char *list = kvlist_get(c, key);
 	char buf[256], *save = NULL;
 	unsigned mask = 0;
 
 	if (!list)
-		return STORE_STORAGE_DEFAULT;
+		return def;
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(w, "filesystem"))
-			mask |= STORE_STORAGE_FILESYSTEM;
-		else if (!strcmp(w, "file"))
-			mask |= STORE_STORAGE_FILE;
-		else if (!strcmp(w, "directory"))
-			mask |= STORE_STORAGE_DIRECTORY;
+		size_t i = 0;
+
+		while (i < n && strcmp(w, words[i].word))
+			i++;
+		if (i < n)
+			mask |= words[i].bit;
 		else
-			log_warn("persistence-storage=: '%s' is not filesystem, file or directory; "
-				 "ignored", w);
+			log_warn("%s=: '%s' is not one of its words; ignored", key, w);
 	}
 	if (!mask) {
-		log_warn("persistence-storage=%s names no storage: using filesystem,file", list);
-		mask = STORE_STORAGE_DEFAULT;
+		log_warn("%s=%s names nothing known: using %s", key, list, def_text);
+		mask = def;
 	}
 	return mask;
 }
+
+static const struct list_word storage_words[] = {
+	{ "filesystem", STORE_STORAGE_FILESYSTEM },
+	{ "file", STORE_STORAGE_FILE },
+	{ "directory", STORE_STORAGE_DIRECTORY },
+};
+
+static const struct list_word encryption_words[] = {
+	{ "none", STORE_ENC_NONE },
+	{ "luks", STORE_ENC_LUKS },
+};
 
 static enum store_media media_option(const char *value)
 {
@@ -88,7 +108,10 @@ static int request(const struct persist *p, struct persist_request *req, bool fo
 	path = kvlist_get(c, "persistence-path");
 	req->query.path = path && *path ? path : "/";
 	req->query.media = media_option(kvlist_get(c, "persistence-media"));
-	req->query.storage = storage_option(kvlist_get(c, "persistence-storage"));
+	req->query.storage = list_option(c, "persistence-storage", storage_words, 3,
+					 STORE_STORAGE_DEFAULT, "filesystem,file");
+	req->query.encryption = list_option(c, "persistence-encryption", encryption_words, 2,
+					    STORE_ENC_NONE, "none");
 	req->read_only = kvlist_has(c, "persistence-read-only");
 	req->remove = persistence_remove_requested(c);
 	req->overlay = (struct overlay_opts){ .redirect_dir = true, .noatime = true };
@@ -97,7 +120,17 @@ static int request(const struct persist *p, struct persist_request *req, bool fo
 
 static int find(struct persist *p)
 {
-	return store_search(&p->req.query, "live-boot", &p->candidates);
+	int ret = store_search(&p->req.query, "live-boot", &p->candidates);
+
+	if (ret == 0 && p->candidates.count == 0 && p->candidates.luks_locked) {
+		log_warn("THE ENCRYPTED STORE %s STAYED LOCKED (no right passphrase): this session "
+			 "runs on a temporary overlay and ITS CHANGES WILL BE LOST",
+			 p->candidates.locked);
+		snprintf(p->fallback, sizeof(p->fallback),
+			 "the encrypted volume %.300s stayed locked: no right passphrase in %d tries",
+			 p->candidates.locked, LUKS_TRIES);
+	}
+	return ret;
 }
 
 /* Reads persistence.conf at the store root, refusing symlinks out of it. */

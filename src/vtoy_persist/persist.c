@@ -54,7 +54,7 @@ static void fall_back(struct persist *p, enum persist_step step, int err)
 	if (!p->fallback[0])
 		snprintf(p->fallback, sizeof(p->fallback), "%s: %s", persist_step_name(step),
 			 err == -ENOENT && step == PERSIST_FIND ? "no store was found"
-			 : err == -EUCLEAN ? "e2fsck could not make it consistent"
+			 : err == -EUCLEAN ? "it could not be made consistent"
 					   : strerror(-err));
 	log_warn("persistence is NOT active: this session runs on a temporary overlay and its "
 		 "changes will be lost (%s; see %s/log)", p->fallback, p->opts->run_dir);

@@ -1,5 +1,6 @@
 #include "shutdown.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -132,9 +133,35 @@ static size_t unmount_pass(const struct mount_list *l, bool detach)
 	return done;
 }
 
+/* Ours: Ventoy's ISO and store maps, and unlocked LUKS stores. */
+static bool our_map(const char *name)
+{
+	return !strcmp(name, VENTOY_PERSIST_DM_NAME) || !strcmp(name, "ventoy") ||
+	       !strncmp(name, "vtoy_luks_", 10);
+}
+
+static void remove_our_maps(void)
+{
+	DIR *dir = opendir(DM_MAPPER_DIR);
+	struct dirent *de;
+
+	while (dir && (de = readdir(dir))) {
+		int ret;
+
+		if (!our_map(de->d_name))
+			continue;
+		ret = dm_remove(de->d_name);
+		if (ret < 0)
+			log_warn("cannot remove device-mapper device %s: %s", de->d_name, strerror(-ret));
+		else
+			log_info("removed device-mapper device %s", de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 enum shutdown_step shutdown_unmount(const char *oldroot, const char *mountinfo, size_t *left)
 {
-	static const char *const our_maps[] = { VENTOY_PERSIST_DM_NAME, "ventoy" };
 	struct mount_list l;
 	bool detach = false;
 	int ret;
@@ -163,17 +190,7 @@ enum shutdown_step shutdown_unmount(const char *oldroot, const char *mountinfo, 
 		detach = done == 0;
 	}
 	sync();
-	for (size_t i = 0; i < sizeof(our_maps) / sizeof(our_maps[0]); i++) {
-		dev_t devno;
-
-		if (dm_lookup(our_maps[i], &devno) < 0)
-			continue;
-		ret = dm_remove(our_maps[i]);
-		if (ret < 0)
-			log_warn("cannot remove device-mapper device %s: %s", our_maps[i], strerror(-ret));
-		else
-			log_info("removed device-mapper device %s", our_maps[i]);
-	}
+	remove_our_maps();
 	return *left ? SHUTDOWN_UNMOUNT : SHUTDOWN_OK;
 }
 

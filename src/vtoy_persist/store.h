@@ -25,6 +25,7 @@ struct store {
 	char data_mount[PATH_MAX];    /* files: where their partition is mounted */
 	char file[PATH_MAX];          /* files: the path inside that partition */
 	unsigned partition;           /* files holding a partition table: the store's (1...) */
+	char luks_name[48];           /* a LUKS volume: its dm-crypt name (device: /dev/mapper/it) */
 	char dir[PATH_MAX];           /* directories: the path inside the partition */
 	char fstype[32];
 	char label[128];
@@ -37,6 +38,8 @@ struct store {
 struct store_list {
 	struct store items[STORE_CANDIDATES_MAX];
 	size_t count;
+	size_t luks_locked;           /* LUKS volumes that stayed locked (wrong passphrases) */
+	char locked[PATH_MAX];        /* the last of them, as the user knows it */
 };
 
 /* "partition", "file", "directory", "mapped-file" (persist.env, status). */

@@ -17,6 +17,7 @@
 #include "safepath.h"
 #include "store_fs.h"
 #include "store_image_parts.h"
+#include "store_luks.h"
 
 #define STORE_FILE_MIN_BYTES (1024 * 1024)
 
@@ -266,6 +267,75 @@ static unsigned storage(const struct store_query *q)
 	return q->storage ? q->storage : STORE_STORAGE_DEFAULT;
 }
 
+static unsigned encryption(const struct store_query *q)
+{
+	return q->encryption ? q->encryption : STORE_ENC_NONE;
+}
+
+/* A LUKS volume, with persistence-encryption=luks: unlocked to read the
+ * label of the filesystem inside; closed again when it is not a store. */
+static void scan_luks(const struct store_query *q, const struct blkdev *dev,
+		      struct store_list *out)
+{
+	char name[48], mapper[BLKDEV_PATH_MAX], what[PATH_MAX], wanted[256];
+	struct blkdev inner;
+	struct store *s;
+	int rank, ret;
+
+	if (!(encryption(q) & STORE_ENC_LUKS)) {
+		log_info("%s: skipped, a LUKS volume (persistence-encryption=luks would unlock it)",
+			 dev->node);
+		return;
+	}
+	if (!(storage(q) & STORE_STORAGE_FILESYSTEM)) {
+		log_info("%s: a LUKS volume, but persistence-storage= leaves out whole filesystems",
+			 dev->node);
+		return;
+	}
+	labels_text(q, wanted, sizeof(wanted));
+	/* dm names hold up to 127 bytes; a kernel disk name is short. */
+	if ((size_t)snprintf(name, sizeof(name), "vtoy_luks_%s", dev->name) >= sizeof(name)) {
+		log_warn("%s: skipped, its name is too long for a dm-crypt device", dev->node);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s (LUKS%s%s, uuid %s)", dev->node,
+		 dev->label[0] ? ", label " : "", dev->label, dev->uuid);
+	ret = luks_unlock(dev->node, what, name, mapper, sizeof(mapper));
+	if (ret < 0) {
+		if (ret == -EACCES || ret == -ETIMEDOUT) {
+			out->luks_locked++;
+			snprintf(out->locked, sizeof(out->locked), "%s", what);
+		}
+		return;
+	}
+	memset(&inner, 0, sizeof(inner));
+	blkdev_probe(mapper, &inner);
+	rank = label_rank(q, inner.label);
+	if (rank < 0 || !store_fstype_ok(inner.fstype)) {
+		log_warn("%s: unlocked, but it holds %s labelled '%s', not a store (" STORE_FSTYPES
+			 ") labelled %s: closed again", what,
+			 inner.fstype[0] ? inner.fstype : "no filesystem", inner.label, wanted);
+		luks_close(name);
+		return;
+	}
+	s = add_candidate(out, dev);
+	if (!s) {
+		luks_close(name);
+		return;
+	}
+	snprintf(s->source, sizeof(s->source), "%s", what);
+	snprintf(s->device, sizeof(s->device), "%s", mapper);
+	snprintf(s->fstype, sizeof(s->fstype), "%s", inner.fstype);
+	snprintf(s->label, sizeof(s->label), "%s", inner.label);
+	snprintf(s->uuid, sizeof(s->uuid), "%s", inner.uuid);
+	snprintf(s->luks_name, sizeof(s->luks_name), "%s", name);
+	s->label_rank = rank;
+	s->on_medium_disk = on_disk(q, s->disk);
+	out->count++;
+	log_info("candidate: encrypted partition %s (%s, label %s)", what, inner.fstype,
+		 inner.label);
+}
+
 /* persistence-storage=directory: a directory named like a label in the
  * persistence path of a partition a store may be (mounted at mnt). The partition
  * is checked and mounted read-write only if the directory is chosen. */
@@ -350,6 +420,15 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 			log_info("%s: skipped, %s", dev->node, why);
 		return;
 	}
+	if (!strcmp(dev->fstype, "crypto_LUKS")) {
+		scan_luks(q, dev, out);
+		return;
+	}
+	if (!(encryption(q) & STORE_ENC_NONE)) {
+		log_info("%s: skipped, not encrypted (persistence-encryption= leaves out unencrypted "
+			 "volumes)", dev->node);
+		return;
+	}
 	/* live-boot matches the GPT partition name as well as the label. */
 	rank = label_rank(q, dev->label);
 	if (rank < 0 && dev->part_name[0])
@@ -418,6 +497,7 @@ int store_find(const struct store_query *q, struct store_list *out)
 	int ret;
 
 	out->count = 0;
+	out->luks_locked = 0;
 	ret = blkdev_scan(&list);
 	if (ret < 0)
 		return ret;
@@ -486,6 +566,8 @@ void store_release_others(const struct store_list *list, int chosen, const char 
 		const struct store *s = &list->items[i];
 		bool still_needed = false;
 
+		if (s->luks_name[0] && (int)i != chosen)
+			luks_close(s->luks_name);
 		if (s->kind != STORE_FILE || (int)i == chosen ||
 		    (data_mount && !strcmp(s->data_mount, data_mount)))
 			continue;

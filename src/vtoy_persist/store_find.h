@@ -24,6 +24,10 @@ enum store_media {
 #define STORE_STORAGE_DIRECTORY 0x4  /* a directory named by the label */
 #define STORE_STORAGE_DEFAULT (STORE_STORAGE_FILESYSTEM | STORE_STORAGE_FILE)
 
+/* live-boot's persistence-encryption=: which volumes may be stores. */
+#define STORE_ENC_NONE 0x1 /* unencrypted ones (the default) */
+#define STORE_ENC_LUKS 0x2 /* LUKS ones: unlocked (asked on the console) to read their label */
+
 struct store_query {
 	const char *labels[STORE_LABELS_MAX]; /* in order of preference */
 	size_t label_count;
@@ -35,6 +39,7 @@ struct store_query {
 	enum store_media media;
 	bool read_only;           /* the store will not be written to */
 	unsigned storage;         /* STORE_STORAGE_*; 0 means the default */
+	unsigned encryption;      /* STORE_ENC_*; 0 means the default (none) */
 };
 
 /* Finds every candidate with one of the query's labels; partitions are
