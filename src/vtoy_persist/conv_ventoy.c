@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "paths.h"
 #include "safepath.h"
 #include "store_fs.h"
+#include "store_luks.h"
 #include "sysfs.h"
 #include "ventoy_dm.h"
 #include "ventoy_json.h"
@@ -30,6 +32,7 @@
 #define HEAD_BYTES 4096
 
 static bool made_dm; /* mapped_store made VENTOY_PERSIST_DM_NAME */
+static char locked_reason[128]; /* why an encrypted persistence file stayed locked */
 
 static int backend_exists(const char *path, void *data_mount)
 {
@@ -201,14 +204,71 @@ static int backend_is_mapped(const struct medium *m, const char *backend)
 	return ok;
 }
 
-/* The store's filesystem: one a store may hold (store_fs.c). */
-static int identify(const char *what, struct store *s)
+/* An encrypted file (CreatePersistentImg.sh -e): unlocked, then used as
+ * the file reached through dm-crypt. A file on the data partition makes it
+ * read-write first (cryptsetup loops the file itself). */
+static int unlock(const struct persist *p, const char *what, struct store *s)
+{
+	char mapper[BLKDEV_PATH_MAX], text[PATH_MAX + 32];
+	const char *device = s->kind == STORE_FILE ? s->source : s->device;
+	bool ro = p->req.read_only;
+	int ret;
+
+	if (s->kind == STORE_FILE && !ro && !mount_writable_now(s->data_mount)) {
+		if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL) < 0) {
+			ret = -errno;
+			log_err("cannot remount %s read-write for the encrypted %s: %s", s->device,
+				what, strerror(-ret));
+			return ret;
+		}
+		log_info("%s remounted read-write: it holds the store %s", s->device, what);
+	}
+	snprintf(text, sizeof(text), "Ventoy's persistence file %s (LUKS)", what);
+	ret = luks_unlock(device, text, VENTOY_LUKS_DM_NAME, ro, mapper, sizeof(mapper));
+	if (ret < 0) {
+		snprintf(locked_reason, sizeof(locked_reason),
+			 ret == -EACCES ? "the encrypted persistence file stayed locked: no right "
+					  "passphrase in 3 tries"
+					: "the encrypted persistence file could not be unlocked");
+		return -EACCES;
+	}
+	s->kind = STORE_MAPPED_FILE;
+	snprintf(s->device, sizeof(s->device), "%s", mapper);
+	snprintf(s->luks_name, sizeof(s->luks_name), "%s", VENTOY_LUKS_DM_NAME);
+	return 0;
+}
+
+/* The store's filesystem: one a store may hold (store_fs.c); a LUKS
+ * container is unlocked and looked into. */
+static int identify_fs(const struct persist *p, const char *what, struct store *s);
+
+static int identify(const struct persist *p, const char *what, struct store *s)
+{
+	int ret = identify_fs(p, what, s);
+
+	if (ret < 0 && s->luks_name[0]) {
+		luks_close(s->luks_name);
+		s->luks_name[0] = '\0';
+	}
+	return ret;
+}
+
+static int identify_fs(const struct persist *p, const char *what, struct store *s)
 {
 	struct blkdev probe;
 
 	memset(&probe, 0, sizeof(probe));
-	if (blkdev_probe(s->kind == STORE_FILE ? s->source : s->device, &probe) < 0 ||
-	    !probe.fstype[0]) {
+	if (blkdev_probe(s->kind == STORE_FILE ? s->source : s->device, &probe) == 0 &&
+	    !strcmp(probe.fstype, "crypto_LUKS")) {
+		int ret = unlock(p, what, s);
+
+		if (ret < 0)
+			return ret;
+		memset(&probe, 0, sizeof(probe));
+		blkdev_probe(s->device, &probe);
+	}
+	if (!probe.fstype[0]) {
 		/* Ventoy's own hook hands the file to the ISO as one device:
 		 * a table inside would leave the ISO's init without its label. */
 		if (probe.pttype[0])
@@ -249,7 +309,7 @@ static int file_store(const struct persist *p, const char *backend, struct store
 	snprintf(s->disk, sizeof(s->disk), "%s", m->device.disk);
 	snprintf(s->data_mount, sizeof(s->data_mount), "%s", m->data_mount);
 	snprintf(s->file, sizeof(s->file), "%s", backend);
-	return identify(backend, s);
+	return identify(p, backend, s);
 }
 
 static void mapped(const struct medium *m, const char *node, struct store *s)
@@ -284,7 +344,7 @@ static int mapped_store(const struct persist *p, struct store *s)
 		   p->req.read_only ? "read-only" : "read-write", m->ventoy.persistent_map_count,
 		   m->device.disk, node);
 	mapped(m, node, s);
-	ret = identify(node, s);
+	ret = identify(p, node, s);
 	if (ret < 0) {
 		dm_remove(VENTOY_PERSIST_DM_NAME);
 		made_dm = false;
@@ -310,7 +370,7 @@ static int ventoy_made_store(const struct persist *p, dev_t devno, struct store 
 	}
 	log_notice("Ventoy's hook made %s for the persistence file chosen in its menu: using it",
 		   s->device);
-	return identify(s->device, s);
+	return identify(p, s->device, s);
 }
 
 /* The file picked in Ventoy's menu, described by the persistent map. */
@@ -373,6 +433,7 @@ static int find(struct persist *p)
 			 : ret == -EINVAL ? "the persistence file Ventoy names holds no "
 					    STORE_FSTYPES " filesystem"
 			 : ret == -EROFS ? "the persistence file Ventoy names cannot be written safely"
+			 : ret == -EACCES ? locked_reason
 					 : strerror(-ret));
 		return ret;
 	}

@@ -8,6 +8,7 @@
 /* The name of the device-mapper device over the menu's file (Ventoy's own
  * hook uses it too: one that exists already is Ventoy's). */
 #define VENTOY_PERSIST_DM_NAME "vtoy_persistent"
+#define VENTOY_LUKS_DM_NAME "vtoy_luks_ventoy" /* an encrypted persistence file, unlocked */
 
 /* Ventoy's menu, when its cpio came: 1 when it decided (a file was picked:
  * req->conv is conv_ventoy; or persistence was declined: req->conv NULL,

@@ -300,7 +300,7 @@ static void scan_luks(const struct store_query *q, const struct blkdev *dev,
 	}
 	snprintf(what, sizeof(what), "%s (LUKS%s%s, uuid %s)", dev->node,
 		 dev->label[0] ? ", label " : "", dev->label, dev->uuid);
-	ret = luks_unlock(dev->node, what, name, mapper, sizeof(mapper));
+	ret = luks_unlock(dev->node, what, name, q->read_only, mapper, sizeof(mapper));
 	if (ret < 0) {
 		if (ret == -EACCES || ret == -ETIMEDOUT) {
 			out->luks_locked++;

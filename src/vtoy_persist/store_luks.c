@@ -17,7 +17,8 @@
 
 /* Runs cryptsetup open with the passphrase on its stdin; its exit status,
  * or -errno. */
-static int cryptsetup_open(const char *device, const char *name, const char *pass)
+static int cryptsetup_open(const char *device, const char *name, bool read_only,
+			   const char *pass)
 {
 	int in[2], status;
 	pid_t pid;
@@ -32,8 +33,12 @@ static int cryptsetup_open(const char *device, const char *name, const char *pas
 	}
 	if (pid == 0) {
 		dup2(in[0], STDIN_FILENO);
-		execlp("cryptsetup", "cryptsetup", "open", "--type", "luks", "--key-file=-", device,
-		       name, (char *)NULL);
+		if (read_only)
+			execlp("cryptsetup", "cryptsetup", "open", "--type", "luks", "--readonly",
+			       "--key-file=-", device, name, (char *)NULL);
+		else
+			execlp("cryptsetup", "cryptsetup", "open", "--type", "luks", "--key-file=-",
+			       device, name, (char *)NULL);
 		_exit(127);
 	}
 	close(in[0]);
@@ -70,8 +75,8 @@ static void load_drivers(void)
 	}
 }
 
-int luks_unlock(const char *device, const char *what, const char *name, char *mapper,
-		size_t len)
+int luks_unlock(const char *device, const char *what, const char *name, bool read_only,
+		char *mapper, size_t len)
 {
 	char prompt[512], pass[512];
 	int ret = -EACCES;
@@ -91,7 +96,7 @@ int luks_unlock(const char *device, const char *what, const char *name, char *ma
 			ret = got;
 			break;
 		}
-		ret = cryptsetup_open(device, name, pass);
+		ret = cryptsetup_open(device, name, read_only, pass);
 		explicit_bzero(pass, sizeof(pass));
 		if (ret == 0) {
 			snprintf(mapper, len, DM_MAPPER_DIR "/%s", name);

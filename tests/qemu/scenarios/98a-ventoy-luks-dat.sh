@@ -1,0 +1,47 @@
+#!/bin/bash
+# Ventoy's encrypted persistence file (CreatePersistentImg.sh -e: the whole
+# .dat a LUKS container, the filesystem labelled casper-rw inside) picked
+# in Ventoy's menu for a casper ISO. Boot 1: the passphrase typed at the
+# console; the file is unlocked (cryptsetup loops it), a marker written.
+# Boot 2: unlocked again, the marker found. No passphrase on the console.
+. "$(dirname "$0")/../scenario-env.sh"
+
+token=vluks-$$-$RANDOM
+pass=ventoy-$$-$RANDOM
+dir=$SCENARIO_DIR/files
+mkdir -p "$dir/empty"
+truncate -s 48M "$dir/casper-rw.dat"
+mke2fs -q -F -t ext4 -L casper-rw "$dir/casper-rw.dat" 32M || fail "mke2fs failed"
+printf '%s' "$pass" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 16M \
+	--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file - --batch-mode "$dir/casper-rw.dat" ||
+	fail "cryptsetup reencrypt failed"
+cat > "$dir/ventoy.json" <<'JSON'
+{ "persistence": [ { "image": "/ISO/ubuntu-test.iso", "backend": "/casper-rw.dat", "autosel": 1 } ] }
+JSON
+make_ventoy_stick "$STICK" 128 "$SCENARIO_DIR/mnt" "$dir/ventoy.json:ventoy/ventoy.json" \
+	"$FIXTURES/ubuntu-test.iso:ISO/ubuntu-test.iso" "$dir/casper-rw.dat:casper-rw.dat"
+"$FIXTURES/ventoy-handover" "$STICK" 1 0 /ISO/ubuntu-test.iso "$FIXTURES/ubuntu-test.iso" \
+	"$SCENARIO_DIR/handover" "$dir/casper-rw.dat" >/dev/null || fail "ventoy-handover failed"
+make_cpio "$SCENARIO_DIR/handover" "$SCENARIO_DIR/handover.cpio"
+cat "$SCENARIO_DIR/handover.cpio" "$INITRD" > "$SCENARIO_DIR/initrd.img"
+prompt="Passphrase for the persistence store"
+
+echo "boot 1: the encrypted file picked in Ventoy's menu; write $token"
+log=$SCENARIO_DIR/boot1.log
+qemu_boot_typing "$log" "$STICK" "$SCENARIO_DIR/initrd.img" "$prompt" "$pass" boot=casper \
+	"vtoy.test=write:$token" || fail "boot 1: qemu exited with $?"
+expect_line "$log" "vtoy-persist: Ventoy's persistence file is /casper-rw.dat (ventoy.json, and the map agrees)"
+expect_line "$log" "vtoy-persist: Ventoy's persistence file /casper-rw.dat (LUKS) unlocked at /dev/mapper/vtoy_luks_ventoy"
+expect_status "$log" .store.kind mapped-file
+expect_status "$log" .store.label casper-rw
+expect_status "$log" .persistence.mode store
+expect_line "$log" "VTOYTEST: RESULT wrote $token"
+expect_no_line "$log" "$pass"
+
+echo "boot 2: unlocked again; expect $token"
+log=$SCENARIO_DIR/boot2.log
+qemu_boot_typing "$log" "$STICK" "$SCENARIO_DIR/initrd.img" "$prompt" "$pass" boot=casper \
+	"vtoy.test=expect:$token" || fail "boot 2: qemu exited with $?"
+expect_line "$log" "VTOYTEST: RESULT found $token"
+expect_no_line "$log" "$pass"
+scenario_finish
