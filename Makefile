@@ -79,7 +79,15 @@ bench:
 
 _initramfs: $(B)/initramfs.img
 
-$(B)/initramfs.img: $(BINS) initramfs/init initramfs/vtoy-root initramfs/build-image.sh initramfs/modules.list initramfs/e2fsck.conf
+# The image is rebuilt when LUKS= changes.
+$(B)/luks.setting: FORCE
+	@mkdir -p $(B)
+	@echo "$(LUKS)" | cmp -s - $@ || echo "$(LUKS)" > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/initramfs.img: $(BINS) initramfs/init initramfs/vtoy-root initramfs/build-image.sh initramfs/modules.list initramfs/e2fsck.conf $(B)/luks.setting
 	@[ -n "$(KVER)" ] || { echo "no kernel with modules and a vmlinuz in /boot: make deps (linux-image-amd64)"; exit 1; }
 	VTOY_LUKS=$(LUKS) initramfs/build-image.sh $@ $(KVER) $(B)/bin
 

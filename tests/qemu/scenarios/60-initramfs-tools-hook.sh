@@ -41,7 +41,8 @@ for f in usr/sbin/vtoy usr/sbin/vtoy-iso-scan usr/sbin/vtoy-persist usr/sbin/vto
 	etc/vtoy/modules.list etc/e2fsck.conf; do
 	grep -qx "$f" "$SCENARIO_DIR/contents.txt" || fail "lsinitramfs: $f is not in the image"
 done
-for m in overlay squashfs loop isofs exfat usb-storage xfs btrfs; do
+grep -qE "(^|[ /])sbin/cryptsetup( |$)" "$SCENARIO_DIR/contents.txt" || fail "lsinitramfs: cryptsetup is not in the image"
+for m in overlay squashfs loop isofs exfat usb-storage xfs btrfs dm-crypt; do
 	grep -qE "/$m\.ko" "$SCENARIO_DIR/contents.txt" || fail "lsinitramfs: module $m is not in the image"
 done
 

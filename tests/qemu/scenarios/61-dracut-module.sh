@@ -48,7 +48,8 @@ for f in sbin/vtoy sbin/vtoy-iso-scan sbin/vtoy-persist sbin/e2fsck etc/vtoy/mod
 	sbin/vtoy-root lib/dracut/hooks/cmdline/20-vtoy-cmdline.sh lib/systemd/system-generators/vtoy-generator lib/systemd/system/vtoy-root.service; do
 	grep -qE " (usr/)?$f( |$)" "$SCENARIO_DIR/contents.txt" || fail "lsinitrd: $f is not in the image"
 done
-for m in overlay squashfs loop isofs exfat usb-storage xfs btrfs; do
+grep -qE "(^|[ /])sbin/cryptsetup( |$)" "$SCENARIO_DIR/contents.txt" || fail "lsinitrd: cryptsetup is not in the image"
+for m in overlay squashfs loop isofs exfat usb-storage xfs btrfs dm-crypt; do
 	grep -qE "/$m\.ko" "$SCENARIO_DIR/contents.txt" || fail "lsinitrd: module $m is not in the image"
 done
 
