@@ -102,6 +102,36 @@ make_ventoy_stick_ext4() {
 	cleanup_mounts
 }
 
+# make_luks_fs FILE LABEL PASS [DIR]: FILE, 48 MiB, a LUKS2 container
+# holding an ext4 filesystem labelled LABEL (with DIR's files), unlocked by
+# PASS. Made offline (cryptsetup reencrypt --encrypt moves the filesystem
+# behind the header: no device-mapper needed here) with PBKDF2, as Argon2
+# would take minutes under emulation.
+make_luks_fs() {
+	local d=()
+	[ -n "${4:-}" ] && d=(-d "$4")
+	rm -f "$1"
+	truncate -s 48M "$1"
+	mke2fs -q -F -t ext4 -L "$2" "${d[@]}" "$1" 32M || die "mke2fs failed"
+	printf '%s' "$3" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 16M \
+		--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file - --batch-mode "$1" ||
+		die "cryptsetup reencrypt failed"
+}
+
+# ventoy_menu_initrd STICK ISO_PATH ISO_HOST_COPY OUT [DAT_HOST_COPY]: OUT,
+# the initrd as Ventoy hands it over for ISO_PATH on STICK (its cpio
+# prepended to $INITRD), with the persistent map of DAT when given: the file
+# picked in Ventoy's menu.
+ventoy_menu_initrd() {
+	local out=$4 tmp
+	tmp=$(mktemp -d)
+	"$FIXTURES/ventoy-handover" "$1" 1 0 "$2" "$3" "$tmp/handover" ${5:+"$5"} >/dev/null ||
+		die "ventoy-handover failed"
+	make_cpio "$tmp/handover" "$tmp/handover.cpio"
+	cat "$tmp/handover.cpio" "$INITRD" > "$out"
+	rm -rf "$tmp"
+}
+
 # make_cpio DIR OUT: a newc archive of DIR, owned by root, to prepend to an
 # initrd (the kernel unpacks concatenated archives in order)
 make_cpio() {

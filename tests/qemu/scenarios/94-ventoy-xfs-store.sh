@@ -27,10 +27,8 @@ cat > "$dir/ventoy.json" <<'JSON'
 JSON
 make_ventoy_stick "$STICK" 160 "$SCENARIO_DIR/mnt" "$dir/ventoy.json:ventoy/ventoy.json" \
 	"$FIXTURES/debian-test.iso:ISO/debian-test.iso" "$dir/persistence.dat:persistence.dat"
-"$FIXTURES/ventoy-handover" "$STICK" 1 0 /ISO/debian-test.iso "$FIXTURES/debian-test.iso" \
-	"$SCENARIO_DIR/handover" "$dir/persistence.dat" >/dev/null || fail "ventoy-handover failed"
-make_cpio "$SCENARIO_DIR/handover" "$SCENARIO_DIR/handover.cpio"
-cat "$SCENARIO_DIR/handover.cpio" "$INITRD" > "$SCENARIO_DIR/initrd.img"
+ventoy_menu_initrd "$STICK" /ISO/debian-test.iso "$FIXTURES/debian-test.iso" "$SCENARIO_DIR/initrd.img" \
+	"$dir/persistence.dat"
 
 echo "boot 1: the XFS file picked in Ventoy's menu; write $token"
 log=$SCENARIO_DIR/boot1.log

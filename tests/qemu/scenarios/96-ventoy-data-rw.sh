@@ -10,10 +10,8 @@
 
 token=data-$$-$RANDOM
 token2=data2-$$-$RANDOM
-VTOY_LINUX_REMOUNT=1 "$FIXTURES/ventoy-handover" "$STICK" 1 0 "/ISO images/ubuntu-test.iso" \
-	"$FIXTURES/ubuntu-test.iso" "$SCENARIO_DIR/handover" >/dev/null || fail "ventoy-handover failed"
-make_cpio "$SCENARIO_DIR/handover" "$SCENARIO_DIR/handover.cpio"
-cat "$SCENARIO_DIR/handover.cpio" "$INITRD" > "$SCENARIO_DIR/initrd-remount.img"
+VTOY_LINUX_REMOUNT=1 ventoy_menu_initrd "$STICK" "/ISO images/ubuntu-test.iso" \
+	"$FIXTURES/ubuntu-test.iso" "$SCENARIO_DIR/initrd-remount.img"
 
 echo "boot 1: VTOY_LINUX_REMOUNT; write $token on the data partition"
 log=$SCENARIO_DIR/boot1.log

@@ -16,14 +16,7 @@ iso='findiso="/ISO images/debian-test.iso"'
 dir=$SCENARIO_DIR/files
 mkdir -p "$dir/conf"
 echo "/ union" > "$dir/conf/persistence.conf"
-# The filesystem in the first 32 MiB of a 48 MiB file, encrypted in place
-# (offline: LUKS2 moves it behind its header; PBKDF2, as Argon2 would take
-# minutes under emulation).
-truncate -s 48M "$dir/luks.fs"
-mke2fs -q -F -t ext4 -L persistence -d "$dir/conf" "$dir/luks.fs" 32M || fail "mke2fs failed"
-printf '%s' "$pass" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 16M \
-	--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file - --batch-mode "$dir/luks.fs" ||
-	fail "cryptsetup reencrypt failed"
+make_luks_fs "$dir/luks.fs" persistence "$pass" "$dir/conf"
 disk_from_fs "$SCENARIO_DIR/luks.img" "$dir/luks.fs"
 rm -f "$dir/luks.fs"
 read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/luks.img" luks)"

@@ -9,21 +9,15 @@
 token=vluks-$$-$RANDOM
 pass=ventoy-$$-$RANDOM
 dir=$SCENARIO_DIR/files
-mkdir -p "$dir/empty"
-truncate -s 48M "$dir/casper-rw.dat"
-mke2fs -q -F -t ext4 -L casper-rw "$dir/casper-rw.dat" 32M || fail "mke2fs failed"
-printf '%s' "$pass" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 16M \
-	--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file - --batch-mode "$dir/casper-rw.dat" ||
-	fail "cryptsetup reencrypt failed"
+mkdir -p "$dir"
+make_luks_fs "$dir/casper-rw.dat" casper-rw "$pass"
 cat > "$dir/ventoy.json" <<'JSON'
 { "persistence": [ { "image": "/ISO/ubuntu-test.iso", "backend": "/casper-rw.dat", "autosel": 1 } ] }
 JSON
 make_ventoy_stick "$STICK" 128 "$SCENARIO_DIR/mnt" "$dir/ventoy.json:ventoy/ventoy.json" \
 	"$FIXTURES/ubuntu-test.iso:ISO/ubuntu-test.iso" "$dir/casper-rw.dat:casper-rw.dat"
-"$FIXTURES/ventoy-handover" "$STICK" 1 0 /ISO/ubuntu-test.iso "$FIXTURES/ubuntu-test.iso" \
-	"$SCENARIO_DIR/handover" "$dir/casper-rw.dat" >/dev/null || fail "ventoy-handover failed"
-make_cpio "$SCENARIO_DIR/handover" "$SCENARIO_DIR/handover.cpio"
-cat "$SCENARIO_DIR/handover.cpio" "$INITRD" > "$SCENARIO_DIR/initrd.img"
+ventoy_menu_initrd "$STICK" /ISO/ubuntu-test.iso "$FIXTURES/ubuntu-test.iso" "$SCENARIO_DIR/initrd.img" \
+	"$dir/casper-rw.dat"
 prompt="Passphrase for the persistence store"
 
 echo "boot 1: the encrypted file picked in Ventoy's menu; write $token"
