@@ -2,6 +2,7 @@
 # make            build/bin/vtoy, one static binary, and its program names
 # make initramfs  build/initramfs.img (KVER= picks the kernel; LUKS=0 leaves cryptsetup out)
 # make check      unit tests, then the QEMU boot scenarios
+# make check-faults  power cuts per store kind (slow; CUTS=20)
 # make check-fresh  make demo and make check on a clean Debian 12 root (CI)
 # make demo       build a demo stick and boot it twice in QEMU
 # make run        boot the demo stick with the console on this terminal
@@ -43,7 +44,7 @@ PROGRAMS := vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown
 BIN := $(B)/bin/vtoy
 BINS := $(BIN) $(addprefix $(B)/bin/,$(PROGRAMS))
 
-.PHONY: all initramfs deps unit check check-fresh qemu-check fixtures demo run clean fuzz install \
+.PHONY: all initramfs deps unit check check-fresh check-faults _check-faults qemu-check fixtures demo run clean fuzz install \
 	uninstall deb bench _initramfs _fixtures _check _demo _bench
 
 all: $(BINS)
@@ -69,7 +70,7 @@ $(addprefix $(B)/bin/,$(PROGRAMS)): | $(BIN)
 
 # What needs the kernel or the test tools installs them first, then works in
 # a sub-make (which evaluates KVER and KERNEL again).
-initramfs fixtures check demo:
+initramfs fixtures check demo check-faults:
 	scripts/install-deps.sh
 	$(MAKE) --no-print-directory _$@
 
@@ -114,11 +115,17 @@ qemu-check: $(B)/initramfs.img _fixtures
 _check: all $(B)/initramfs.img
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/check.sh
 
+# Faults, not part of make check (which runs their smoke form, scenario 92):
+# CUTS= power cuts per store kind (default 20), tests/qemu/faults/.
+_check-faults: all $(B)/initramfs.img _fixtures
+	SCENARIO_SET=faults KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/run.sh
+
 _demo: all $(B)/initramfs.img
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/qemu/demo.sh
 
 # The README's two commands on a clean Debian 12 root, as a newcomer runs
-# them (tests/fresh/run.sh; needs root and Debian's archive). CI runs this.
+# them (tests/fresh/run.sh; needs root and Debian's archive): the stricter
+# form of make check, for changes to the build or the test setup.
 check-fresh:
 	tests/fresh/run.sh
 

@@ -305,7 +305,8 @@ qemu_boot_attach_late() {
 }
 
 # qemu_boot_cut LOG STICK INITRD WAIT_FOR APPEND...: boots; once a console
-# line contains WAIT_FOR, kills QEMU at once, as a power cut would (nothing
+# line contains WAIT_FOR (and CUT_DELAY tenths of a second later), stops
+# QEMU at once, as a power cut would (nothing
 # of the guest's page cache or the disks' own caches is written after it).
 qemu_boot_cut() {
 	local log=$1 wait_for=$4 pid deadline
@@ -326,6 +327,8 @@ qemu_boot_cut() {
 		echo "qemu-tests: '$wait_for' never came" >>"$log.qemu"
 		return 1
 	fi
+	# CUT_DELAY tenths of a second more: the cut then lands anywhere.
+	[ "${CUT_DELAY:-0}" -gt 0 ] && sleep "$((CUT_DELAY / 10)).$((CUT_DELAY % 10))"
 	# timeout(1) passes SIGTERM on to QEMU, which stops the machine at
 	# once: what the guest had not written to its disks is lost.
 	kill -TERM "$pid" 2>/dev/null

@@ -21,11 +21,14 @@ problems=()
 command -v qemu-system-x86_64 >/dev/null || problems+=("qemu-system-x86_64 missing (qemu-system-x86)")
 [ "$(id -u)" = 0 ] || problems+=("the scenarios need root (loop devices and FUSE to inspect disk images)")
 
+# SCENARIO_SET=faults: the slow fault matrices of make check-faults.
+set_dir=$here/${SCENARIO_SET:-scenarios}
+[ -d "$set_dir" ] || problems+=("no scenario set $set_dir")
 if [ -n "${SCENARIOS:-}" ]; then
 	scenarios=()
-	for s in $SCENARIOS; do scenarios+=("$here/scenarios/$s.sh"); done
+	for s in $SCENARIOS; do scenarios+=("$set_dir/$s.sh"); done
 else
-	scenarios=("$here"/scenarios/*.sh)
+	scenarios=("$set_dir"/*.sh)
 fi
 if [ ${#problems[@]} -gt 0 ]; then
 	for p in "${problems[@]}"; do echo "qemu: cannot run: $p"; done
