@@ -29,22 +29,29 @@ int fs_driver_present(const char *fstype)
 	return found;
 }
 
-int fs_driver_load(const char *fstype)
+int modprobe_quiet(const char *name)
 {
 	int status;
-	pid_t pid;
+	pid_t pid = fork();
 
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execlp("modprobe", "modprobe", "-q", name, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+int fs_driver_load(const char *fstype)
+{
 	if (fs_driver_present(fstype))
 		return 0;
 	log_info("loading the %s driver", fstype);
-	pid = fork();
-	if (pid == 0) {
-		execlp("modprobe", "modprobe", "-q", fstype, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	modprobe_quiet(fstype);
 	if (fs_driver_present(fstype))
 		return 0;
 	log_err("the kernel has no %s driver and modprobe %s did not load one (the image "

@@ -15,4 +15,8 @@ int fs_driver_present(const char *fstype);
  * the driver is still missing. */
 int fs_driver_load(const char *fstype);
 
+/* Runs `modprobe -q name` and waits for it; its exit status, or -errno.
+ * For drivers loaded by name, not found through /proc/filesystems. */
+int modprobe_quiet(const char *name);
+
 #endif

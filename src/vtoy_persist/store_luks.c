@@ -10,6 +10,7 @@
 
 #include "console_ask.h"
 #include "dm.h"
+#include "fs_driver.h"
 #include "log.h"
 
 /* cryptsetup(8): exit 2 is "no key available with this passphrase". */
@@ -61,18 +62,9 @@ static void load_drivers(void)
 {
 	static const char *const mods[] = { "dm-crypt", "ecb", "xts", "aesni-intel", "aes_generic" };
 
-	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
-		pid_t pid = fork();
-		int status;
-
-		if (pid == 0) {
-			execlp("modprobe", "modprobe", "-q", mods[i], (char *)NULL);
-			_exit(127);
-		}
-		if (pid > 0)
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-	}
+	/* Built in, or absent on this CPU (aesni-intel): no complaint. */
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		modprobe_quiet(mods[i]);
 }
 
 int luks_unlock(const char *device, const char *what, const char *name, bool read_only,

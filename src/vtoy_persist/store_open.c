@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fs_driver.h"
@@ -26,11 +25,10 @@ static int attach_file(const struct store *s, bool read_only, struct opened_stor
 {
 	char *dev = out->device;
 	size_t len = sizeof(out->device);
-	struct statvfs sv;
 	int fd, loop_fd;
 
 	/* Already writable (vtoy.data=rw, VTOY_LINUX_REMOUNT): left as it is. */
-	if (!read_only && statvfs(s->data_mount, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
+	if (!read_only && !mount_writable_now(s->data_mount)) {
 		if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
 			int ret = -errno;
 
