@@ -3,66 +3,59 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
-#define CONSOLES_MAX 8
-
-struct console {
-	int fd;
-	struct termios saved;
-	bool restore;
-};
-
-/* The consoles the kernel writes to ("tty0 ttyS0"), opened read-write. */
-static size_t open_consoles(struct console *c)
+int console_ask_open(struct console_asker *a)
 {
 	char names[256] = "", *save = NULL;
-	size_t n = 0;
 	FILE *f = fopen("/sys/class/tty/console/active", "re");
+	size_t n = 0;
 
 	if (f) {
 		if (!fgets(names, sizeof(names), f))
 			names[0] = '\0';
 		fclose(f);
 	}
-	for (char *w = strtok_r(names, " \n", &save); w && n < CONSOLES_MAX;
+	/* "tty0 ttyS0": nobody knows which one the user looks at. */
+	for (char *w = strtok_r(names, " \n", &save); w && n < CONSOLE_ASK_MAX;
 	     w = strtok_r(NULL, " \n", &save)) {
 		char path[64];
 
 		snprintf(path, sizeof(path), "/dev/%s", w);
-		c[n].fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (c[n].fd >= 0)
+		a->c[n].fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (a->c[n].fd >= 0)
 			n++;
 	}
-	if (n == 0 && (c[0].fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0)
+	if (n == 0 && (a->c[0].fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0)
 		n = 1;
-	return n;
-}
-
-int console_ask(const char *prompt, char *buf, size_t len, int timeout_s)
-{
-	struct console c[CONSOLES_MAX];
-	struct pollfd pfd[CONSOLES_MAX];
-	size_t n = open_consoles(c);
-	int ret = -ENODEV;
-
 	for (size_t i = 0; i < n; i++) {
 		struct termios t;
 
-		c[i].restore = tcgetattr(c[i].fd, &c[i].saved) == 0;
-		if (c[i].restore) {
-			t = c[i].saved;
-			t.c_lflag &= ~(ECHO | ECHOE | ECHOK | ECHONL);
-			t.c_lflag |= ICANON;
-			/* TCSANOW: lines typed ahead (all three tries at once) stay. */
-			tcsetattr(c[i].fd, TCSANOW, &t);
-		}
-		pfd[i] = (struct pollfd){ .fd = c[i].fd, .events = POLLIN };
-		if (write(c[i].fd, prompt, strlen(prompt)) < 0)
+		a->c[i].restore = tcgetattr(a->c[i].fd, &a->c[i].saved) == 0;
+		if (!a->c[i].restore)
+			continue;
+		t = a->c[i].saved;
+		t.c_lflag &= ~(ECHO | ECHOE | ECHOK | ECHONL);
+		t.c_lflag |= ICANON;
+		/* TCSANOW, not TCSAFLUSH: lines typed ahead stay to be read. */
+		tcsetattr(a->c[i].fd, TCSANOW, &t);
+	}
+	a->count = n;
+	return n ? (int)n : -ENODEV;
+}
+
+int console_ask_line(struct console_asker *a, const char *prompt, char *buf, size_t len,
+		     int timeout_s)
+{
+	struct pollfd pfd[CONSOLE_ASK_MAX];
+	size_t n = a->count;
+	int ret = -ENODEV;
+
+	for (size_t i = 0; i < n; i++) {
+		pfd[i] = (struct pollfd){ .fd = a->c[i].fd, .events = POLLIN };
+		if (write(a->c[i].fd, prompt, strlen(prompt)) < 0)
 			pfd[i].fd = -1; /* poll skips it */
 	}
 	while (n) {
@@ -79,7 +72,8 @@ int console_ask(const char *prompt, char *buf, size_t len, int timeout_s)
 
 			if (!(pfd[i].revents & POLLIN))
 				continue;
-			got = read(c[i].fd, buf, len - 1);
+			/* Canonical mode: one line per read. */
+			got = read(a->c[i].fd, buf, len - 1);
 			if (got <= 0)
 				continue;
 			buf[got] = '\0';
@@ -90,13 +84,19 @@ int console_ask(const char *prompt, char *buf, size_t len, int timeout_s)
 		if (ret >= 0)
 			break;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (write(c[i].fd, "\n", 1) < 0) {
+	for (size_t i = 0; i < a->count; i++)
+		if (write(a->c[i].fd, "\n", 1) < 0) {
 			/* nothing to do: the console went away */
 		}
-		if (c[i].restore)
-			tcsetattr(c[i].fd, TCSANOW, &c[i].saved);
-		close(c[i].fd);
-	}
 	return ret;
+}
+
+void console_ask_close(struct console_asker *a)
+{
+	for (size_t i = 0; i < a->count; i++) {
+		if (a->c[i].restore)
+			tcsetattr(a->c[i].fd, TCSANOW, &a->c[i].saved);
+		close(a->c[i].fd);
+	}
+	a->count = 0;
 }

@@ -18,6 +18,12 @@
 #include "shutdown.h"
 #include "store_space.h"
 #include "store_acquire.h"
+#include "storage_settle.h"
+
+/* How long a store search waits for USB disks still being set up (ms):
+ * usb-storage's delay_use is 1 s, and a slow hub or a loaded machine adds
+ * to it. Nothing pending costs nothing. */
+#define STORE_SETTLE_MS 10000
 
 const char *persist_step_name(enum persist_step step)
 {
@@ -99,6 +105,7 @@ static void use_store(struct persist *p)
 	};
 	struct acquire_opts open = o;
 	enum persist_step step = PERSIST_FIND;
+	long long waited_ms;
 	int ret;
 
 	if (p->req.unusable[0]) {
@@ -107,6 +114,9 @@ static void use_store(struct persist *p)
 		return;
 	}
 	p->layout_conv = p->req.conv;
+	/* Only the medium was waited for: a store on another stick may still
+	 * be in usb-storage's delayed scan. */
+	storage_settle(STORE_SETTLE_MS, &waited_ms);
 	ret = p->req.conv->find(p);
 	if (ret == 0 && p->candidates.count == 0)
 		ret = -ENOENT;

@@ -70,18 +70,25 @@ static void load_drivers(void)
 int luks_unlock(const char *device, const char *what, const char *name, bool read_only,
 		char *mapper, size_t len)
 {
+	struct console_asker asker;
 	char prompt[512], pass[512];
 	int ret = -EACCES;
 
 	load_drivers();
 	log_notice("%s is encrypted: asking for its passphrase on the console", what);
+	ret = console_ask_open(&asker);
+	if (ret < 0) {
+		log_warn("no console to ask the passphrase for %s on", what);
+		return ret;
+	}
+	ret = -EACCES;
 	for (int try = 1; try <= LUKS_TRIES; try++) {
 		int got;
 
 		snprintf(prompt, sizeof(prompt),
 			 "\nPassphrase for the persistence store %s%s: ", what,
 			 try > 1 ? " (try again)" : "");
-		got = console_ask(prompt, pass, sizeof(pass), LUKS_ASK_TIMEOUT_S);
+		got = console_ask_line(&asker, prompt, pass, sizeof(pass), LUKS_ASK_TIMEOUT_S);
 		if (got < 0) {
 			log_warn("no passphrase for %s: %s", what,
 				 got == -ETIMEDOUT ? "nobody answered" : strerror(-got));
@@ -93,19 +100,22 @@ int luks_unlock(const char *device, const char *what, const char *name, bool rea
 		if (ret == 0) {
 			snprintf(mapper, len, DM_MAPPER_DIR "/%s", name);
 			log_notice("%s unlocked at %s", what, mapper);
-			return 0;
+			break;
 		}
 		if (ret == 127) {
 			log_err("cryptsetup is not in this image: %s cannot be unlocked", what);
-			return -ENOENT;
+			ret = -ENOENT;
+			break;
 		}
 		if (ret != CRYPTSETUP_WRONG_KEY) {
 			log_err("cryptsetup could not open %s (exit %d)", what, ret);
-			return -EIO;
+			ret = -EIO;
+			break;
 		}
 		log_warn("wrong passphrase for %s (try %d of %d)", what, try, LUKS_TRIES);
 		ret = -EACCES;
 	}
+	console_ask_close(&asker);
 	explicit_bzero(pass, sizeof(pass));
 	return ret;
 }

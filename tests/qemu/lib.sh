@@ -213,9 +213,15 @@ qemu_cmd() {
 		-kernel "$KERNEL" -initrd "$3"
 		-device qemu-xhci,id=xhci
 		-drive "if=none,id=stick,format=raw,file=$2"
-		-device usb-storage,bus=xhci.0,drive=stick,removable=on
+		$STICK_DEVICE
 		"${QEMU_EXTRA[@]}")
 }
+
+# How the stick is plugged in: a USB mass-storage (bulk-only) stick, as
+# most are. STICK_DEVICE_UAS is a UAS one instead: the uas driver scans at
+# once, without usb-storage's delay_use.
+STICK_DEVICE="-device usb-storage,bus=xhci.0,drive=stick,removable=on"
+STICK_DEVICE_UAS="-device usb-uas,id=uas,bus=xhci.0 -device scsi-hd,bus=uas.0,scsi-id=0,lun=0,drive=stick,removable=on"
 
 # Extra QEMU arguments a scenario sets (more disks).
 QEMU_EXTRA=()

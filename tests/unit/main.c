@@ -27,6 +27,7 @@ int main(void)
 		status_tests,
 		medium_tests,
 		ventoy_store_tests,
+		storage_settle_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

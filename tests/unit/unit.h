@@ -51,6 +51,7 @@ struct unit_test {
 extern const struct unit_test cmdline_tests[];
 extern const struct unit_test kvlist_tests[];
 extern const struct unit_test safepath_tests[];
+extern const struct unit_test storage_settle_tests[];
 extern const struct unit_test medium_source_tests[];
 extern const struct unit_test store_tests[];
 extern const struct unit_test pconf_tests[];

@@ -1,0 +1,187 @@
+#include "storage_settle.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sysfs.h"
+#include "uevent.h"
+
+#define POLL_FALLBACK_MS 200
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* SCSI peripheral types that get a block device: disk, CD/DVD, optical
+ * memory, reduced block commands (include/scsi/scsi_proto.h). */
+static bool block_type(const char *lun_dir)
+{
+	char path[512], type[16];
+
+	snprintf(path, sizeof(path), "%s/type", lun_dir);
+	if (sysfs_read(path, type, sizeof(type)) < 0)
+		return false;
+	return !strcmp(type, "0") || !strcmp(type, "5") || !strcmp(type, "7") ||
+	       !strcmp(type, "14");
+}
+
+/* Calls fn on each entry of dir whose name starts with prefix; stops at the
+ * first non-zero return and returns it (-1 when dir cannot be read). */
+static int each_entry(const char *dir, const char *prefix, int (*fn)(const char *path, void *ctx),
+		      void *ctx)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while (!ret && (e = readdir(d))) {
+		char path[512];
+
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
+			continue;
+		ret = fn(path, ctx);
+	}
+	closedir(d);
+	return ret;
+}
+
+struct walk {
+	int luns;
+	const char *state; /* why the interface is pending, or NULL */
+};
+
+static int lun(const char *path, void *ctx)
+{
+	struct walk *w = ctx;
+	const char *name = strrchr(path, '/') + 1;
+	char block[512];
+
+	if (!strchr(name, ':'))
+		return 0; /* not an H:C:T:L device */
+	w->luns++;
+	snprintf(block, sizeof(block), "%s/block", path);
+	if (block_type(path) && !exists(block)) {
+		w->state = "no block device for its LUN yet";
+		return 1;
+	}
+	return 0;
+}
+
+static int target(const char *path, void *ctx)
+{
+	return each_entry(path, "", lun, ctx) > 0;
+}
+
+static int host(const char *path, void *ctx)
+{
+	struct walk *w = ctx;
+	int before = w->luns;
+
+	if (each_entry(path, "target", target, ctx) > 0)
+		return 1;
+	if (w->luns == before) {
+		w->state = "SCSI scan pending";
+		return 1;
+	}
+	return 0;
+}
+
+struct count {
+	const char *sysfs;
+	int pending;
+	char *what;
+	size_t len;
+};
+
+static int interface(const char *path, void *ctx)
+{
+	struct count *c = ctx;
+	const char *name = strrchr(path, '/') + 1;
+	char attr[512], cls[8], usb_storage[256], uas[256];
+	struct walk w = { 0, NULL };
+
+	if (!strchr(name, ':'))
+		return 0; /* a USB device, not one of its interfaces */
+	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
+	if (sysfs_read(attr, cls, sizeof(cls)) < 0 || strcmp(cls, "08"))
+		return 0;
+	snprintf(attr, sizeof(attr), "%s/driver", path);
+	snprintf(usb_storage, sizeof(usb_storage), "%s/bus/usb/drivers/usb-storage", c->sysfs);
+	snprintf(uas, sizeof(uas), "%s/bus/usb/drivers/uas", c->sysfs);
+	if (!exists(attr)) {
+		/* Without a loaded driver nothing is on its way. */
+		if (exists(usb_storage) || exists(uas))
+			w.state = "no driver bound yet";
+	} else if (each_entry(path, "host", host, &w) < 0 || (!w.state && w.luns == 0)) {
+		w.state = "no SCSI host yet";
+	}
+	if (w.state) {
+		if (c->pending++ == 0 && c->len)
+			snprintf(c->what, c->len, "%s: %s", name, w.state);
+	}
+	return 0;
+}
+
+int storage_pending(const char *sysfs, char *what, size_t len)
+{
+	char dir[256];
+	struct count c = { sysfs, 0, what, len };
+
+	if (len)
+		what[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", sysfs);
+	each_entry(dir, "", interface, &c);
+	return c.pending;
+}
+
+int storage_settle(long timeout_ms, long long *waited_ms)
+{
+	long long start = monotonic_ms(), deadline = start + timeout_ms;
+	char what[128];
+	int pending = storage_pending("/sys", what, sizeof(what)), fd;
+
+	*waited_ms = 0;
+	if (!pending)
+		return 0;
+	log_info("waiting up to %ld s for %d USB storage device(s) the kernel is still setting up "
+		 "(%s)", timeout_ms / 1000, pending, what);
+	fd = uevent_open();
+	while (pending && monotonic_ms() < deadline) {
+		/* A block add ends most waits; the binding and the SCSI scan
+		 * that come first raise none, hence the short poll too. */
+		long long next = monotonic_ms() + POLL_FALLBACK_MS;
+
+		if (fd >= 0 && uevent_wait_block(fd, next < deadline ? next : deadline) < 0) {
+			close(fd);
+			fd = -1;
+		} else if (fd < 0) {
+			usleep(POLL_FALLBACK_MS * 1000);
+		}
+		pending = storage_pending("/sys", what, sizeof(what));
+	}
+	if (fd >= 0)
+		close(fd);
+	*waited_ms = monotonic_ms() - start;
+	if (pending) {
+		log_warn("%d USB storage device(s) still not ready after %lld.%lld s (%s): searching "
+			 "without them",
+			 pending, *waited_ms / 1000, *waited_ms % 1000 / 100, what);
+		return 1;
+	}
+	log_info("the USB storage devices are ready after %lld.%lld s", *waited_ms / 1000,
+		 *waited_ms % 1000 / 100);
+	return 0;
+}

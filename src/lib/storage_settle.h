@@ -1,0 +1,24 @@
+/* Waiting for USB disks the kernel has seen but not yet made block devices
+ * of. usb-storage waits delay_use (1 s by default) after binding before it
+ * scans for LUNs, and sd_mod attaches after that: a store on a second stick
+ * can be missing when the medium on the first one was already found. */
+#ifndef VTOY_STORAGE_SETTLE_H
+#define VTOY_STORAGE_SETTLE_H
+
+#include <stddef.h>
+
+/* Counts the USB mass-storage interfaces (bInterfaceClass 08) under
+ * SYSFS/bus/usb/devices that are still on their way to a block device:
+ * unbound while usb-storage or uas is loaded, bound but without a SCSI host
+ * or target yet (the delayed scan), or with a disk or CD LUN that has no
+ * block device yet. The first one is described in what ("1-2:1.0: SCSI
+ * scan pending"). Returns the count (0 when there is no USB at all). */
+int storage_pending(const char *sysfs, char *what, size_t len);
+
+/* Waits on block uevents until storage_pending("/sys") is 0 or timeout_ms
+ * passes, logging what it waits for and how it ended. Returns 0 when
+ * nothing is pending (at once or after waiting), 1 when the deadline
+ * passed with devices still pending; *waited_ms gets the time spent. */
+int storage_settle(long timeout_ms, long long *waited_ms);
+
+#endif

@@ -1,0 +1,86 @@
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "storage_settle.h"
+#include "unit.h"
+
+/* A fake sysfs tree: each path is made as a directory, or as a file holding
+ * the text after '=' ("a/b=08"). */
+static void make(const char *root, const char *spec)
+{
+	char path[512], *eq;
+
+	snprintf(path, sizeof(path), "%s/%s", root, spec);
+	eq = strchr(path, '=');
+	if (eq)
+		*eq = '\0';
+	for (char *s = path + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	if (eq) {
+		FILE *f = fopen(path, "w");
+
+		if (f) {
+			fprintf(f, "%s\n", eq + 1);
+			fclose(f);
+		}
+	} else {
+		mkdir(path, 0755);
+	}
+}
+
+#define DEV "bus/usb/devices/1-1:1.0"
+#define LUN DEV "/host0/target0:0:0/0:0:0:0"
+
+static void pending_states(void)
+{
+	char root[] = "/tmp/vtoy-unit-settle-XXXXXX", what[128], cmd[600];
+
+	CHECK(mkdtemp(root));
+	/* No USB at all, and a hub (class 09) and a USB device entry. */
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	make(root, "bus/usb/devices/usb1/bDeviceClass=09");
+	make(root, "bus/usb/devices/1-0:1.0/bInterfaceClass=09");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	/* A mass-storage interface, no driver loaded: nothing on its way. */
+	make(root, DEV "/bInterfaceClass=08");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	/* usb-storage loaded, the interface not bound yet. */
+	make(root, "bus/usb/drivers/usb-storage");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_STR(what, "1-1:1.0: no driver bound yet");
+	/* Bound, its SCSI host waiting for delay_use. */
+	make(root, DEV "/driver");
+	make(root, DEV "/host0/scsi_host");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_STR(what, "1-1:1.0: SCSI scan pending");
+	/* Scanned: a disk LUN sd_mod has not attached to yet. */
+	make(root, LUN "/type=0");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_STR(what, "1-1:1.0: no block device for its LUN yet");
+	/* The disk is there: nothing pending. */
+	make(root, LUN "/block/sdb");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK_STR(what, "");
+	/* A LUN of a type that never gets a block device (enclosure). */
+	make(root, DEV "/host0/target0:0:0/0:0:0:1/type=13");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	/* A second stick still in its scan. */
+	make(root, "bus/usb/devices/1-2:1.0/bInterfaceClass=08");
+	make(root, "bus/usb/devices/1-2:1.0/driver");
+	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_STR(what, "1-2:1.0: no SCSI host yet");
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK_INT(system(cmd), 0);
+}
+
+const struct unit_test storage_settle_tests[] = {
+	UNIT_TEST(pending_states),
+	{ NULL, NULL },
+};
