@@ -44,7 +44,7 @@ PROGRAMS := vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown
 BIN := $(B)/bin/vtoy
 BINS := $(BIN) $(addprefix $(B)/bin/,$(PROGRAMS))
 
-.PHONY: all initramfs deps unit check check-fresh check-faults _check-faults qemu-check fixtures demo run clean fuzz install \
+.PHONY: all initramfs deps unit check check-fresh check-faults _check-faults qemu-check fixtures demo run clean fuzz fuzz-long install \
 	uninstall deb bench _initramfs _fixtures _check _demo _bench
 
 all: $(BINS)
@@ -137,8 +137,12 @@ run:
 _bench: all $(B)/initramfs.img _fixtures
 	KVER=$(KVER) KERNEL=$(KERNEL) tests/bench/bench.sh
 
+# libFuzzer on every parser of bytes from a stick or the command line.
 fuzz:
-	$(MAKE) -C tests/fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)
+	$(MAKE) -s -C tests/fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)
+
+fuzz-long:
+	$(MAKE) -s -C tests/fuzz FUZZ_RUNS=$(or $(FUZZ_RUNS),10000000)
 
 # Installation. The hook and the dracut module live where their generators
 # look for them, whatever PREFIX is; they are told where the binaries are.

@@ -43,6 +43,8 @@ udevadm udev
 dmsetup dmsetup
 /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
 jq jq
+clang clang
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 man man-db
 /usr/share/initramfs-tools/hooks/live live-boot-initramfs-tools
 /lib/live/boot/9990-main.sh live-boot

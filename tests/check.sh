@@ -1,5 +1,5 @@
 #!/bin/bash
-# make check: unit tests, install checks, then the QEMU boot scenarios; ends with the total
+# make check: unit tests, a fuzz smoke run, install checks, then the QEMU boot scenarios; ends with the total
 # as "N passed, N failed". Run through make (it builds what is needed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +14,11 @@ echo "== unit tests"
 make -s unit 2>&1 | tee "$out/unit.txt"
 read -r unit_pass unit_fail < <(counts unit "$out/unit.txt")
 if [ -z "${unit_pass:-}" ]; then unit_pass=0; unit_fail=1; echo "unit: did not run to the end"; fi
+
+echo "== fuzz smoke (each parser's libFuzzer target for 3 s; make fuzz-long runs 10^7 each)"
+make -s fuzz FUZZ_SECONDS=3 2>&1 | tee "$out/fuzz.txt"
+read -r fuzz_pass fuzz_fail < <(counts fuzz "$out/fuzz.txt")
+if [ -z "${fuzz_pass:-}" ]; then fuzz_pass=0; fuzz_fail=1; echo "fuzz: did not run to the end"; fi
 
 echo "== install, uninstall and package checks"
 tests/install/run.sh 2>&1 | tee "$out/install.txt"
@@ -32,9 +37,9 @@ else
 	qemu_fail=$(ls tests/qemu/scenarios/*.sh | wc -l)
 fi
 
-passed=$((unit_pass + inst_pass + qemu_pass))
-failed=$((unit_fail + inst_fail + qemu_fail))
-echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), install: $inst_pass/$((inst_pass + inst_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
+passed=$((unit_pass + fuzz_pass + inst_pass + qemu_pass))
+failed=$((unit_fail + fuzz_fail + inst_fail + qemu_fail))
+echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), fuzz: $fuzz_pass/$((fuzz_pass + fuzz_fail)), install: $inst_pass/$((inst_pass + inst_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
 echo "== wall time: $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s (make check stays under 20 min on an idle 2-core machine)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
