@@ -125,6 +125,10 @@ static void use_store(struct persist *p)
 		open.read_only = p->req.read_only;
 		ret = store_acquire(&p->candidates, &open, &p->store, &p->opened, &p->fsck_fallback);
 		p->store_open = ret == 0;
+		if (ret == 0 && p->opened.write_protected)
+			snprintf(p->fallback, sizeof(p->fallback),
+				 "the store's device is write-protected: shown read-only, changes "
+				 "are not kept");
 	}
 	if (ret == 0) {
 		step = PERSIST_PREPARE;
@@ -145,6 +149,8 @@ static void use_store(struct persist *p)
 		p->mode = "fallback-read-only-store";
 	} else if (p->custom_only) {
 		p->mode = "custom-mounts";
+	} else if (p->opened.write_protected) {
+		p->mode = "read-only-store";
 	} else if (p->opened.read_only) {
 		p->mode = "read-only-store";
 		log_notice("%s: the store is shown, changes go to a tmpfs and are lost at shutdown",

@@ -1,8 +1,12 @@
 #include "store_acquire.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "store_find.h"
@@ -37,6 +41,22 @@ static int open_unfixable(const struct store *s, const struct acquire_opts *o,
 	return 0;
 }
 
+/* The kernel's read-only flag on the device holding the store (BLKROGET:
+ * the partition's own flag or its disk's, which sd sets from a stick's
+ * write-protect switch). Such a store can take neither a check nor a
+ * session's changes. */
+static bool write_protected(const struct store *s)
+{
+	int fd = open(s->device, O_RDONLY | O_CLOEXEC), ro = 0;
+
+	if (fd < 0)
+		return false;
+	if (ioctl(fd, BLKROGET, &ro) < 0)
+		ro = 0;
+	close(fd);
+	return ro != 0;
+}
+
 int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 		  struct store *chosen, struct opened_store *opened, bool *fsck_fallback)
 {
@@ -54,7 +74,16 @@ int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 	put(o, "FSTYPE", chosen->fstype);
 	put(o, "LABEL", chosen->label);
 	put(o, "UUID", chosen->uuid);
-	ret = store_open(chosen, o->run_dir, o->e2fsck, o->read_only, opened);
+	if (!o->read_only && write_protected(chosen)) {
+		log_warn("%s IS WRITE-PROTECTED (the kernel marks it read-only): the store is shown "
+			 "read-only, without a check, under a temporary overlay, and CHANGES MADE IN "
+			 "THIS SESSION ARE NOT KEPT. Turn the stick's write-protect switch off to keep "
+			 "them.", chosen->device);
+		ret = store_open(chosen, o->run_dir, o->e2fsck, true, opened);
+		opened->write_protected = ret == 0;
+	} else {
+		ret = store_open(chosen, o->run_dir, o->e2fsck, o->read_only, opened);
+	}
 	if (ret == -EUCLEAN && o->read_only_fallback) {
 		ret = open_unfixable(chosen, o, opened);
 		*fsck_fallback = ret == 0;

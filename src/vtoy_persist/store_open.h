@@ -15,6 +15,7 @@ struct opened_store {
 	char mount[PATH_MAX];         /* where it is mounted: RUN_DIR/store */
 	char partition_mount[PATH_MAX]; /* directory stores: where their partition is mounted */
 	bool read_only;
+	bool write_protected;         /* read-only because the kernel says its device is */
 	bool data_remounted;          /* an image file's partition was made read-write for it */
 	enum fsck_result fsck;
 	int fsck_status;
