@@ -21,6 +21,7 @@
 #define K_UUID "VTOY_MEDIUM_UUID"
 #define K_WHOLE_DISK "VTOY_MEDIUM_WHOLE_DISK"
 #define K_DATA_MOUNT "VTOY_DATA_MOUNT"
+#define K_DATA_LAST_SHUTDOWN "VTOY_DATA_LAST_SHUTDOWN"
 #define K_ISO_DEVICE "VTOY_ISO_DEVICE"
 #define K_ISO_LABEL "VTOY_ISO_LABEL"
 #define K_ISO_UUID "VTOY_ISO_UUID"
@@ -74,6 +75,7 @@ int medium_write(const struct medium *m, const char *path)
 	kvlist_put(&kv, K_UUID, m->device.uuid);
 	kvlist_put(&kv, K_WHOLE_DISK, yes_no(m->device.whole_disk));
 	kvlist_put(&kv, K_DATA_MOUNT, m->data_mount);
+	kvlist_put(&kv, K_DATA_LAST_SHUTDOWN, m->data_last_shutdown);
 	kvlist_put(&kv, K_ISO_DEVICE, m->iso_device);
 	kvlist_put(&kv, K_ISO_LABEL, m->iso_label);
 	kvlist_put(&kv, K_ISO_UUID, m->iso_uuid);
@@ -175,6 +177,7 @@ int medium_read(const char *path, struct medium *m)
 	copy(m->device.uuid, sizeof(m->device.uuid), &kv, K_UUID);
 	m->device.whole_disk = is_yes(&kv, K_WHOLE_DISK);
 	copy(m->data_mount, sizeof(m->data_mount), &kv, K_DATA_MOUNT);
+	copy(m->data_last_shutdown, sizeof(m->data_last_shutdown), &kv, K_DATA_LAST_SHUTDOWN);
 	copy(m->iso_device, sizeof(m->iso_device), &kv, K_ISO_DEVICE);
 	copy(m->iso_label, sizeof(m->iso_label), &kv, K_ISO_LABEL);
 	copy(m->iso_uuid, sizeof(m->iso_uuid), &kv, K_ISO_UUID);

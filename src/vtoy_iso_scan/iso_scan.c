@@ -12,6 +12,7 @@
 #include "blkdev.h"
 #include "cmdline.h"
 #include "data_access.h"
+#include "exfat_state.h"
 #include "kvlist.h"
 #include "image_identity.h"
 #include "log.h"
@@ -59,6 +60,7 @@ struct scan {
 	bool released;               /* toram: the stick is let go */
 	bool in_ram;                 /* toram: RUN_DIR/ram holds the images */
 	bool anchored;
+	const char *data_last_shutdown; /* "clean", "unclean", NULL: not known */
 	struct root_plan plan;
 	struct root_images images;
 	bool images_mounted;
@@ -86,6 +88,8 @@ static int write_report(const struct scan *s)
 	snprintf(m.device.uuid, sizeof(m.device.uuid), "%s", loc->uuid);
 	m.device.whole_disk = loc->whole_disk;
 	snprintf(m.data_mount, sizeof(m.data_mount), "%s", s->released ? "" : loc->data_mount);
+	snprintf(m.data_last_shutdown, sizeof(m.data_last_shutdown), "%s",
+		 s->data_last_shutdown ? s->data_last_shutdown : "");
 	snprintf(m.iso_device, sizeof(m.iso_device), "%s", s->medium_dev);
 	/* The medium's own filesystem: the ISO's, or the device's when the
 	 * device is the medium. */
@@ -176,6 +180,31 @@ static int locate(struct scan *s)
 			 "decides instead");
 	}
 	return medium_locate(&s->src, &s->layout, s->opts->run_dir, s->medium_mount, &s->loc);
+}
+
+/* Whether the exFAT partition holding the ISO (Ventoy's) was unmounted
+ * cleanly last time, read before anything here or in vtoy-persist mounts it
+ * read-write. Its repair is not ours to do: it holds the user's files. */
+static void data_state(struct scan *s)
+{
+	int dirty;
+
+	if (strcmp(s->loc.fstype, "exfat") != 0 || !s->loc.device[0])
+		return;
+	dirty = exfat_volume_dirty(s->loc.device);
+	if (dirty < 0) {
+		log_info("%s: cannot read its exFAT volume flags: %s", s->loc.device,
+			 strerror(-dirty));
+		return;
+	}
+	s->data_last_shutdown = dirty ? "unclean" : "clean";
+	if (dirty)
+		log_warn("%s (exFAT%s%s) was not unmounted cleanly last time (its VolumeDirty flag "
+			 "is set: a power cut or a pulled stick while it was written): the boot goes "
+			 "on; check it from another system with fsck.exfat %s (exfatprogs), or "
+			 "chkdsk /f on Windows",
+			 s->loc.device, s->loc.label[0] ? ", label " : "", s->loc.label,
+			 s->loc.device);
 }
 
 /* vtoy.data=rw or Ventoy's VTOY_LINUX_REMOUNT: the partition holding the
@@ -378,6 +407,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	ret = locate(&s);
 	if (ret < 0)
 		goto out;
+	data_state(&s);
 	ret = data_writable(&s);
 	if (ret < 0)
 		goto out;

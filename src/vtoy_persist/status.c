@@ -148,6 +148,9 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 	if (st->data.path)
 		fprintf(out, "data:         %s (%s%s)\n", st->data.path, access_now(&st->data),
 		       st->data.mounted && st->data.read_only ? "; vtoy.data=rw at boot makes it writable" : "");
+	if (!strcmp(st->medium.data_last_shutdown, "unclean"))
+		fprintf(out, "              NOT unmounted cleanly last time: check it with fsck.exfat "
+			     "from another system\n");
 	fprintf(out, "root images:  %u layer(s) from %s/ (%s layout%s)\n", m->layers,
 		text(m->media_path), text(m->layout), m->toram ? ", copied to RAM" : "");
 	fprintf(out, "persistence:  %s (requested: %s)\n", dash(mode),
@@ -261,6 +264,8 @@ static void print_json(const struct status *st, FILE *out)
 	jw_object(&w, "data");
 	jw_string(&w, "mount", st->data.path);
 	jw_mount(&w, &st->data);
+	jw_string(&w, "last_shutdown",
+		  st->medium.data_last_shutdown[0] ? st->medium.data_last_shutdown : NULL);
 	jw_end_object(&w);
 
 	jw_object(&w, "persistence");

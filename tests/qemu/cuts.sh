@@ -66,6 +66,12 @@ for ((c = 1; c <= CUTS + 1; c++)); do
 	if [ -n "$prev" ]; then
 		expect_status "$log" .persistence.mode store
 		expect_status "$log" .store.last_shutdown unclean
+		if [ "$CUT_KIND" = casper-dat ]; then
+			# What the exFAT partition's VolumeDirty said: the kernel sets it
+			# only while it changes the volume's metadata.
+			expect_status "$log" '.data.last_shutdown | test("^(clean|unclean)$")' true
+			echo "  boot $c: the exFAT partition after cut $((c - 1)): $(status_json "$log" | jq -r .data.last_shutdown)"
+		fi
 		if grep -qF "VTOYTEST: RESULT fsync-check ok $prev_n of $prev" "$log"; then
 			ok "boot $c: the $prev_n files fsynced before cut $((c - 1)) are all there"
 		else

@@ -110,7 +110,7 @@ static char *status_of(const char *dir, bool json)
 static const char medium_env[] =
 	"VTOY_MEDIUM_SOURCE=ventoy\nVTOY_ISO_PATH=/ISO/u.iso\nVTOY_MEDIUM_DEVICE=/dev/sda1\n"
 	"VTOY_MEDIUM_FSTYPE=exfat\nVTOY_MEDIUM_LABEL=Ventoy\nVTOY_MEDIUM_UUID=1234-ABCD\n"
-	"VTOY_DATA_MOUNT=/run/vtoy/data\nVTOY_LAYOUT=casper\nVTOY_LAYER_COUNT=1\nVTOY_LOWERDIR=/l\n";
+	"VTOY_DATA_MOUNT=/run/vtoy/data\nVTOY_DATA_LAST_SHUTDOWN=unclean\nVTOY_LAYOUT=casper\nVTOY_LAYER_COUNT=1\nVTOY_LOWERDIR=/l\n";
 
 static void status_reads_mounts_now(void)
 {
@@ -132,12 +132,13 @@ static void status_reads_mounts_now(void)
 	out = status_of(dir, false);
 	CHECK(out);
 	CHECK(strstr(out, "data:         /run/vtoy/data (read-write)"));
+	CHECK(strstr(out, "NOT unmounted cleanly last time: check it with fsck.exfat"));
 	CHECK(strstr(out, "persistence:  store (requested: casper)"));
 	CHECK(!strstr(out, "no longer in use"));
 	free(out);
 	out = status_of(dir, true);
 	CHECK(out);
-	CHECK(strstr(out, "\"data\":{\"mount\":\"/run/vtoy/data\",\"mounted\":true,\"access\":\"read-write\"}"));
+	CHECK(strstr(out, "\"data\":{\"mount\":\"/run/vtoy/data\",\"mounted\":true,\"access\":\"read-write\",\"last_shutdown\":\"unclean\"}"));
 	CHECK(strstr(out, "\"active\":true"));
 	CHECK(strstr(out, "\"label\":\"casper-rw\",\"uuid\":\"u-1\""));
 	CHECK(strstr(out, "\"uuid\":\"1234-ABCD\""));

@@ -14,7 +14,7 @@ echo "/ union" > "$dir/conf/persistence.conf"
 # ext4_fs IMG MIB [LABEL]: an ext4 filesystem image holding persistence.conf
 ext4_fs() {
 	rm -f "$1"
-	mke2fs -q -F -t ext4 -L "${3:-persistence}" -d "$dir/conf" "$1" "$2M" || die "mke2fs failed"
+	mke2fs -q -F -t ext4 -L "${3:-persistence}" -d "$dir/conf" "$1" "$2M" >/dev/null || die "mke2fs failed"
 }
 
 # disk_of IMG FS...: an MBR disk whose partitions hold the images FS..., in order
@@ -131,4 +131,19 @@ expect_status "$log" '.persistence.fallback_reason | test("write-protected")' tr
 expect_status "$log" .store.access read-only
 expect_line "$log" "VTOYTEST: RESULT found $token"
 unchanged readonly "$SCENARIO_DIR/readonly.img"
+
+echo "exFAT dirty: the Ventoy partition's VolumeDirty flag set (as a cut mid-write leaves it)"
+# VolumeFlags, byte 106 of the exFAT boot sector (outside its checksum), bit 1
+flags=$(((2048 * 512) + 106))
+old=$(od -An -tu1 -j "$flags" -N1 "$STICK" | tr -d ' ')
+printf "\\$(printf %o $((old | 2)))" | dd of="$STICK" bs=1 seek="$flags" conv=notrunc status=none
+ext4_fs "$dir/fs" 16
+disk_of "$SCENARIO_DIR/good.img" "$dir/fs"
+boot_broken exfat-dirty "$SCENARIO_DIR/good.img" exists:/root
+expect_line "$log" "vtoy-iso-scan: WARNING: @DEV@ (exFAT, label Ventoy) was not unmounted cleanly last time"
+expect_line "$log" "check it from another system with fsck.exfat"
+expect_status "$log" .data.last_shutdown unclean
+expect_status "$log" .persistence.mode store
+expect_line "$log" "NOT unmounted cleanly last time: check it with fsck.exfat"
+rm -f "$SCENARIO_DIR/good.img.before"
 scenario_finish
