@@ -4,7 +4,8 @@
 # from its committed seeds (corpus/NAME/, never written) and the corpus it
 # grew before ($FUZZ_OUT/NAME.corpus). Prints a line per target with its
 # executions, then "fuzz: N passed, N failed". A crash leaves its input in
-# $FUZZ_OUT (crash-*): make it a unit test.
+# $FUZZ_OUT (crash-*): make it a unit test. The targets' own output (our log
+# lines) is closed: libFuzzer and the sanitizers still report.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${FUZZ_OUT:?}
@@ -16,7 +17,7 @@ fuzz_one() {
 	mkdir -p "$t.corpus"
 	[ -f "$here/$name.dict" ] && dict=-dict=$here/$name.dict
 	start=$(date +%s)
-	"$t" $limit -max_len=8192 $dict -artifact_prefix="$out/" "$t.corpus" "$here/corpus/$name" \
+	"$t" $limit -max_len=8192 -close_fd_mask=3 $dict -artifact_prefix="$out/" "$t.corpus" "$here/corpus/$name" \
 		>"$t.log" 2>&1
 	rc=$?
 	echo "$rc $(($(date +%s) - start))" >"$t.rc"
