@@ -201,10 +201,9 @@ static void data_state(struct scan *s)
 	if (dirty)
 		log_warn("%s (exFAT%s%s) was not unmounted cleanly last time (its VolumeDirty flag "
 			 "is set: a power cut or a pulled stick while it was written): the boot goes "
-			 "on; check it from another system with fsck.exfat %s (exfatprogs), or "
-			 "chkdsk /f on Windows",
-			 s->loc.device, s->loc.label[0] ? ", label " : "", s->loc.label,
-			 s->loc.device);
+			 "on; check it from another system with fsck.exfat (exfatprogs) on that "
+			 "partition, or chkdsk /f on Windows",
+			 s->loc.device, s->loc.label[0] ? ", label " : "", s->loc.label);
 }
 
 /* vtoy.data=rw or Ventoy's VTOY_LINUX_REMOUNT: the partition holding the

@@ -220,8 +220,8 @@ qemu_cmd() {
 # How the stick is plugged in: a USB mass-storage (bulk-only) stick, as
 # most are. STICK_DEVICE_UAS is a UAS one instead: the uas driver scans at
 # once, without usb-storage's delay_use.
-STICK_DEVICE="-device usb-storage,bus=xhci.0,drive=stick,removable=on"
-STICK_DEVICE_UAS="-device usb-uas,id=uas,bus=xhci.0 -device scsi-hd,bus=uas.0,scsi-id=0,lun=0,drive=stick,removable=on"
+STICK_DEVICE="-device usb-storage,id=stickdev,bus=xhci.0,drive=stick,removable=on"
+STICK_DEVICE_UAS="-device usb-uas,id=stickdev,bus=xhci.0 -device scsi-hd,bus=stickdev.0,scsi-id=0,lun=0,drive=stick,removable=on"
 
 # Extra QEMU arguments a scenario sets (more disks).
 QEMU_EXTRA=()
@@ -280,11 +280,12 @@ qemu_boot_typing() {
 	qemu_status $rc "$log.qemu"
 }
 
-# qemu_boot_attach_late LOG STICK INITRD WAIT_FOR IMG APPEND...: boots; once
-# a console line contains WAIT_FOR, plugs IMG in as another USB stick through
-# the QEMU monitor, as a user plugs in a slow stick.
-qemu_boot_attach_late() {
-	local log=$1 wait_for=$4 img=$5 mon pid rc deadline reader
+# qemu_boot_monitor LOG STICK INITRD WAIT_FOR COMMANDS APPEND...: boots;
+# once a console line contains WAIT_FOR, sends COMMANDS (lines) to the QEMU
+# monitor, as a user plugging a stick in or pulling one out. The monitor's
+# answers go to LOG.monitor.
+qemu_boot_monitor() {
+	local log=$1 wait_for=$4 commands=$5 mon pid rc deadline reader
 	mon=$(mktemp -u)
 	mkfifo "$mon.in" "$mon.out"
 	QEMU_MONITOR="pipe:$mon" qemu_cmd "file:$log" "$2" "$3"
@@ -300,14 +301,31 @@ qemu_boot_attach_late() {
 		[ $SECONDS -lt $deadline ]; do
 		sleep 0.2
 	done
-	echo "plugging $img in at $(date +%T.%N)" >"$log.plug"
-	printf 'drive_add 0 if=none,id=late,format=raw,file=%s\ndevice_add usb-storage,bus=xhci.0,drive=late,removable=on\n' \
-		"$img" >"$mon.in"
+	echo "monitor at $(date +%T.%N): $commands" >"$log.plug"
+	printf '%s\n' "$commands" >"$mon.in"
 	wait "$pid"
 	rc=$?
 	kill "$reader" 2>/dev/null
 	rm -f "$mon.in" "$mon.out"
 	qemu_status $rc "$log.qemu"
+}
+
+# qemu_boot_attach_late LOG STICK INITRD WAIT_FOR IMG APPEND...: boots; once
+# a console line contains WAIT_FOR, plugs IMG in as another USB stick.
+qemu_boot_attach_late() {
+	local log=$1 stick=$2 initrd=$3 wait_for=$4 img=$5
+	shift 5
+	qemu_boot_monitor "$log" "$stick" "$initrd" "$wait_for" \
+		"drive_add 0 if=none,id=late,format=raw,file=$img"$'\n'"device_add usb-storage,bus=xhci.0,drive=late,removable=on" \
+		"$@"
+}
+
+# qemu_boot_unplug LOG STICK INITRD WAIT_FOR APPEND...: boots; once a console
+# line contains WAIT_FOR, pulls the stick (STICK) out.
+qemu_boot_unplug() {
+	local log=$1 stick=$2 initrd=$3 wait_for=$4
+	shift 4
+	qemu_boot_monitor "$log" "$stick" "$initrd" "$wait_for" "device_del stickdev" "$@"
 }
 
 # qemu_boot_cut LOG STICK INITRD WAIT_FOR APPEND...: boots; once a console
