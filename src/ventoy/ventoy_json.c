@@ -1,5 +1,6 @@
 #include "ventoy_json.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +80,56 @@ static void free_backends(struct ventoy_persistence_choice *c)
 	free(c->backends);
 	c->backends = NULL;
 	c->count = 0;
+}
+
+const char *ventoy_path_hint(const char *path)
+{
+	size_t len = strlen(path);
+
+	if (len && (isspace((unsigned char)path[0]) || isspace((unsigned char)path[len - 1])))
+		return isspace((unsigned char)path[len - 1]) ? "it ends with a space"
+							      : "it begins with a space";
+	if (strstr(path, "//"))
+		return "it holds a doubled '/'";
+	return NULL;
+}
+
+/* path without surrounding spaces and with each run of '/' made one, in
+ * buf; NULL when it does not fit. */
+static const char *normalized(const char *path, char *buf, size_t len)
+{
+	size_t n = 0, end = strlen(path);
+
+	while (*path && isspace((unsigned char)*path))
+		path++, end--;
+	while (end && isspace((unsigned char)path[end - 1]))
+		end--;
+	for (size_t i = 0; i < end; i++) {
+		if (path[i] == '/' && n && buf[n - 1] == '/')
+			continue;
+		if (n + 1 >= len)
+			return NULL;
+		buf[n++] = path[i];
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Why an entry's image that did not match looks meant for iso_path: it
+ * matches once spaces around it and doubled '/' are left out, or but for
+ * case. NULL when it does not look so. */
+static const char *near_miss(const char *image, const char *iso_path)
+{
+	char a[4096], b[4096];
+	const char *hint = ventoy_path_hint(image);
+
+	if (!normalized(image, a, sizeof(a)) || !normalized(iso_path, b, sizeof(b)))
+		return NULL;
+	if (hint && !strcmp(a, b))
+		return hint;
+	if (!strcasecmp(a, b))
+		return "it differs in upper and lower case";
+	return NULL;
 }
 
 /* Reads backends, autosel and timeout of a matching entry. Like Ventoy, an
@@ -170,8 +221,26 @@ static int find_entry(const json_t *list, const char *iso_path,
 		ventoy_persistence_choose(c);
 		return 0;
 	}
-	if (!refused)
-		say(c, "no persistence entry matches %s", printable(iso_path, b));
+	if (refused)
+		return 0;
+	/* Ventoy matched nothing either; say which entry was likely meant. */
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *image = json_object_get(json_array_get(list, i), "image");
+		const char *why = json_is_string(image) && strlen(json_string_value(image)) ==
+								   json_string_length(image)
+					  ? near_miss(json_string_value(image), iso_path)
+					  : NULL;
+
+		if (why) {
+			c->near_miss = true;
+			say(c, "no persistence entry matches %s; entry %zu's image \"%s\" was likely "
+			    "meant for it, but %s (Ventoy compares the path byte for byte)",
+			    printable(iso_path, b), i + 1, printable(json_string_value(image), a),
+			    why);
+			return 0;
+		}
+	}
+	say(c, "no persistence entry matches %s", printable(iso_path, b));
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct ventoy_persistence_choice {
 	long long autosel;        /* when SET; counts from 1, 0 = no persistence */
 	long long timeout;        /* seconds; -1 when absent or invalid */
 	int chosen;               /* index into backends, or -1 for none */
+	bool near_miss;           /* none matched, but an entry's image nearly does (reason names it) */
 	char reason[256];         /* how it was chosen or why nothing was, for a log line */
 };
 
@@ -50,5 +51,9 @@ void ventoy_persistence_choose(struct ventoy_persistence_choice *c);
 size_t ventoy_persistence_drop_missing(struct ventoy_persistence_choice *c,
 				       int (*exists)(const char *path, void *ctx), void *ctx);
 void ventoy_persistence_choice_free(struct ventoy_persistence_choice *c);
+
+/* What is likely wrong with a path typed into ventoy.json, for a message
+ * ("it ends with a space", "it holds a doubled '/'"), or NULL. */
+const char *ventoy_path_hint(const char *path);
 
 #endif

@@ -38,12 +38,19 @@ static int backend_exists(const char *path, void *data_mount)
 {
 	struct stat st;
 	int fd = safepath_open_at(data_mount, path, O_RDONLY);
+	const char *hint = ventoy_path_hint(path);
 	bool ok;
 
-	if (fd < 0)
+	if (fd < 0) {
+		log_warn("/ventoy/ventoy.json: the persistence file \"%s\" is not there%s%s", path,
+			 hint ? ": " : "", hint ? hint : "");
 		return 0;
+	}
 	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	close(fd);
+	if (!ok)
+		log_warn("/ventoy/ventoy.json: the persistence file \"%s\" is not a regular file",
+			 path);
 	return ok;
 }
 
@@ -82,12 +89,16 @@ static void read_plugin(const struct medium *m, struct ventoy_persistence_choice
 		return;
 	}
 	if (!c->matched) {
-		log_info("/ventoy/ventoy.json: %s", c->reason);
+		if (c->near_miss)
+			log_warn("/ventoy/ventoy.json: %s", c->reason);
+		else
+			log_info("/ventoy/ventoy.json: %s", c->reason);
 		return;
 	}
 	if (ventoy_persistence_drop_missing(c, backend_exists, (void *)m->data_mount))
-		log_warn("/ventoy/ventoy.json lists %zu persistence file(s) for %s that are not "
-			 "on %s; left out, as Ventoy does", c->dropped, m->iso_path, m->device.node);
+		log_warn("/ventoy/ventoy.json entry %zu lists %zu persistence file(s) for %s that are "
+			 "not on %s (named above); left out, as Ventoy does", c->entry + 1, c->dropped,
+			 m->iso_path, m->device.node);
 	log_info("/ventoy/ventoy.json: %zu backend(s) for %s; %s", c->count, m->iso_path,
 		 c->reason);
 }

@@ -264,6 +264,42 @@ static void case_sensitive_and_exact(void)
 	ventoy_persistence_choice_free(&c);
 }
 
+/* A path typed almost right matches nothing, as in Ventoy, but the reason
+ * names the entry and what is wrong with it. */
+static void near_misses_named(void)
+{
+	struct ventoy_persistence_choice c;
+
+	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/a.iso\", \"backend\": \"/a.dat\"}, "
+			 "{\"image\": \"/ISO images//x.iso\", \"backend\": \"/p.dat\"}]}",
+			 "/ISO images/x.iso", &c), 0);
+	CHECK(!c.matched);
+	CHECK(c.near_miss);
+	CHECK(strstr(c.reason, "entry 2's image \"/ISO images//x.iso\" was likely meant for it, "
+			       "but it holds a doubled '/'"));
+	ventoy_persistence_choice_free(&c);
+	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/ISO/x.iso \", \"backend\": \"/p.dat\"}]}",
+			 "/ISO/x.iso", &c), 0);
+	CHECK(c.near_miss);
+	CHECK(strstr(c.reason, "entry 1's image \"/ISO/x.iso \""));
+	CHECK(strstr(c.reason, "it ends with a space"));
+	ventoy_persistence_choice_free(&c);
+	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/iso/X.iso\", \"backend\": \"/p.dat\"}]}",
+			 "/ISO/x.iso", &c), 0);
+	CHECK(c.near_miss);
+	CHECK(strstr(c.reason, "it differs in upper and lower case"));
+	ventoy_persistence_choice_free(&c);
+	CHECK_INT(lookup("{\"persistence\": [{\"image\": \"/ISO/y.iso\", \"backend\": \"/p.dat\"}]}",
+			 "/ISO/x.iso", &c), 0);
+	CHECK(!c.near_miss);
+	CHECK_STR(c.reason, "no persistence entry matches /ISO/x.iso");
+	ventoy_persistence_choice_free(&c);
+	CHECK_STR(ventoy_path_hint("/persistence/casper-rw.dat "), "it ends with a space");
+	CHECK_STR(ventoy_path_hint(" /p.dat"), "it begins with a space");
+	CHECK_STR(ventoy_path_hint("/p//q.dat"), "it holds a doubled '/'");
+	CHECK(ventoy_path_hint("/p/q.dat") == NULL);
+}
+
 /* As in Ventoy, whose parser prepends each entry to its list. */
 static void last_match_wins(void)
 {
@@ -546,6 +582,7 @@ const struct unit_test ventoy_json_tests[] = {
 	UNIT_TEST(byte_order_marks),
 	UNIT_TEST(wildcard_matches_one_character),
 	UNIT_TEST(case_sensitive_and_exact),
+	UNIT_TEST(near_misses_named),
 	UNIT_TEST(last_match_wins),
 	UNIT_TEST(backend_string_or_array),
 	UNIT_TEST(autosel_rules),
