@@ -16,7 +16,7 @@ read -r unit_pass unit_fail < <(counts unit "$out/unit.txt")
 if [ -z "${unit_pass:-}" ]; then unit_pass=0; unit_fail=1; echo "unit: did not run to the end"; fi
 
 echo "== fuzz smoke (each parser's libFuzzer target for 3 s; make fuzz-long runs 10^7 each)"
-make -s fuzz FUZZ_SECONDS=3 2>&1 | tee "$out/fuzz.txt"
+make -s -j2 fuzz FUZZ_SECONDS=3 2>&1 | tee "$out/fuzz.txt"
 read -r fuzz_pass fuzz_fail < <(counts fuzz "$out/fuzz.txt")
 if [ -z "${fuzz_pass:-}" ]; then fuzz_pass=0; fuzz_fail=1; echo "fuzz: did not run to the end"; fi
 

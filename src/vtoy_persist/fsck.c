@@ -23,23 +23,6 @@ const char *fsck_result_name(enum fsck_result r)
 	return "?";
 }
 
-int ext_needs_recovery(const char *device)
-{
-	unsigned char sb[0x64];
-	int fd = open(device, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, sb, sizeof(sb), 1024);
-	close(fd);
-	if (n != (ssize_t)sizeof(sb))
-		return n < 0 ? -errno : -EIO;
-	if (sb[0x38] != 0x53 || sb[0x39] != 0xEF)
-		return -EINVAL;
-	return (sb[0x60] & 0x04) ? 1 : 0;
-}
-
 enum fsck_result fsck_run(const char *e2fsck_path, const char *device, const char *log_path,
 			  int *status)
 {

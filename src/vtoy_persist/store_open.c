@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fs_driver.h"
+#include "fs_unclean.h"
 #include "log.h"
 #include "loopdev.h"
 #include "mnt.h"

@@ -9,6 +9,7 @@
 #include "overlay.h"
 #include "data_access.h"
 #include "fsck.h"
+#include "fs_unclean.h"
 #include "shutdown.h"
 #include "store_find.h"
 #include "store_fs.h"
@@ -150,6 +151,29 @@ static void ext_journal_state(void)
 	unlink(path);
 }
 
+static void exfat_dirty_flag(void)
+{
+	char path[] = "/tmp/vtoy-unit-exfat-XXXXXX";
+	unsigned char boot[512] = { 0 };
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	CHECK(write(fd, boot, sizeof(boot)) == (ssize_t)sizeof(boot));
+	CHECK_INT(exfat_volume_dirty(path), -EINVAL);
+	memcpy(boot + 3, "EXFAT   ", 8);
+	boot[106] = 0x01; /* ActiveFat only */
+	CHECK(pwrite(fd, boot, sizeof(boot), 0) == (ssize_t)sizeof(boot));
+	CHECK_INT(exfat_volume_dirty(path), 0);
+	boot[106] = 0x03; /* and VolumeDirty */
+	CHECK(pwrite(fd, boot, sizeof(boot), 0) == (ssize_t)sizeof(boot));
+	CHECK_INT(exfat_volume_dirty(path), 1);
+	CHECK(ftruncate(fd, 100) == 0);
+	CHECK_INT(exfat_volume_dirty(path), -EIO);
+	close(fd);
+	unlink(path);
+	CHECK_INT(exfat_volume_dirty(path), -ENOENT);
+}
+
 static void space_of_a_store(void)
 {
 	struct store_space sp;
@@ -168,6 +192,7 @@ const struct unit_test store_tests[] = {
 	UNIT_TEST(space_of_a_store),
 	UNIT_TEST(shutdown_installs_once),
 	UNIT_TEST(ext_journal_state),
+	UNIT_TEST(exfat_dirty_flag),
 	UNIT_TEST(store_filesystems),
 	UNIT_TEST(data_partition_writable_when_asked),
 	UNIT_TEST(label_preference_first),
