@@ -134,7 +134,8 @@ static void use_store(struct persist *p)
 		step = PERSIST_PREPARE;
 		ret = p->req.conv->prepare(p);
 	}
-	if (ret == 0)
+	/* Full before its upper could even be made: say how full, then why. */
+	if (ret == 0 || ret == -ENOSPC)
 		say_space(p);
 	if (ret < 0) {
 		fall_back(p, step, ret);
