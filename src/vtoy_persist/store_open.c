@@ -16,12 +16,36 @@
 #include "paths.h"
 #include "safepath.h"
 #include "store_fs.h"
+#include "store_space.h"
 
 #define PROBE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 /* An image file used read-write needs its partition writable: the loop
  * device writes through it. Only this partition, and only because it holds
  * the store. */
+/* A sparse store file (holes the filesystem has not allocated) fails its
+ * writes, and its own filesystem takes damage, once the partition holding
+ * it is full; Ventoy's CreatePersistentImg.sh writes every block for that
+ * reason. Used anyway, with a warning. */
+static void say_sparse(const struct store *s, int fd)
+{
+	char allocated_text[32], size_text[32];
+	unsigned long long allocated;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	allocated = (unsigned long long)st.st_blocks * 512;
+	if (allocated >= (unsigned long long)st.st_size)
+		return;
+	store_space_size(allocated, allocated_text, sizeof(allocated_text));
+	store_space_size(st.st_size, size_text, sizeof(size_text));
+	log_warn("%s is sparse: %s of its %s are allocated on %s. Writing into its holes fails "
+		 "once that partition is full, and the store is damaged then; make stores with "
+		 "every block written (Ventoy's CreatePersistentImg.sh, or dd from /dev/zero)",
+		 s->source, allocated_text, size_text, s->device);
+}
+
 static int attach_file(const struct store *s, bool read_only, struct opened_store *out)
 {
 	char *dev = out->device;
@@ -45,6 +69,8 @@ static int attach_file(const struct store *s, bool read_only, struct opened_stor
 		log_err("cannot open %s: %s", s->source, strerror(-fd));
 		return fd;
 	}
+	if (!read_only)
+		say_sparse(s, fd);
 	loop_fd = s->partition ? loopdev_attach_parts(fd, read_only, s->file, dev, len)
 			       : loopdev_attach_fd(fd, read_only, s->file, dev, len);
 	close(fd);

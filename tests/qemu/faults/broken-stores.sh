@@ -132,6 +132,30 @@ expect_status "$log" '.persistence.fallback_reason | test("No space left on devi
 expect_line "$log" "THE STORE IS FULL"
 rm -f "$SCENARIO_DIR/full.img.before"
 
+echo "sparse: a store file with holes, on Ventoy's ext4 data partition made read-write"
+rm -f "$dir/persistence"
+truncate -s 24M "$dir/persistence"
+mke2fs -q -F -t ext4 -L persistence -d "$dir/conf" "$dir/persistence" >/dev/null || die "mke2fs failed"
+cp --sparse=always "$FIXTURES/stick-ext4.img" "$SCENARIO_DIR/stick-ext4.img"
+read -r start size < <(sfdisk -d "$SCENARIO_DIR/stick-ext4.img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\).*/\1 \2/p' | head -n 1)
+loop=$(loop_attach "$SCENARIO_DIR/stick-ext4.img" "$start" "$size") || die "losetup failed"
+VTOY_LOOPS+=("$loop")
+mkdir -p "$dir/m"
+mount "$loop" "$dir/m" || die "cannot mount the ext4 stick"
+VTOY_MOUNTS+=("$dir/m")
+cp --sparse=always "$dir/persistence" "$dir/m/persistence"
+du -k "$dir/m/persistence" | sed 's/^/  host: allocated KiB: /'
+cleanup_mounts
+cat "$FIXTURES/handover-ext4.cpio" "$INITRD" > "$SCENARIO_DIR/initrd-ext4.img"
+QEMU_EXTRA=()
+log=$SCENARIO_DIR/sparse.log
+qemu_boot "$log" "$SCENARIO_DIR/stick-ext4.img" "$SCENARIO_DIR/initrd-ext4.img" boot=live persistence \
+	vtoy.data=rw vtoy.test=exists:/root || fail "sparse: qemu exited with $?"
+expect_line "$log" "/persistence is sparse:"
+expect_status "$log" .store.kind file
+expect_status "$log" .persistence.mode store
+rm -f "$SCENARIO_DIR/stick-ext4.img" "$SCENARIO_DIR/initrd-ext4.img"
+
 echo "write-protected: the store's stick is read-only"
 token=wp-$$-$RANDOM
 mkdir -p "$dir/conf/rw/root"
