@@ -1,8 +1,11 @@
 /* Custom mounts without mounting anything: link entries and refusals. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "custom_mounts.h"
@@ -106,7 +109,71 @@ static void links_and_refusals(void)
 	rm_tree(top);
 }
 
+/* A FIFO or a device node where a directory is expected, as source or as
+ * destination, is refused and left alone: nothing is opened for reading,
+ * nothing is mounted. */
+static void fifos_and_devices_refused(void)
+{
+	static const char conf_text[] = "/srv/f bind,source=fifo-src\n"
+					"/srv/d union,source=dev-src\n"
+					"/srv/l link,source=fifo-link\n"
+					"/srv/pipe bind,source=ok\n";
+	char top[] = "/tmp/vtoy-unit-cm-XXXXXX", root[128], store[128], path[256];
+	struct custom_mounts_ctx ctx;
+	struct kvlist report = { 0 };
+	struct pconf conf;
+	struct stat st;
+	bool have_dev;
+
+	CHECK(mkdtemp(top));
+	snprintf(root, sizeof(root), "%s/root", top);
+	snprintf(store, sizeof(store), "%s/store", top);
+	CHECK_INT(mkdir(root, 0755), 0);
+	CHECK_INT(mkdir(store, 0755), 0);
+	snprintf(path, sizeof(path), "%s/srv", root);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/srv/pipe", root);
+	CHECK_INT(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/ok", store);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/fifo-src", store);
+	CHECK_INT(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/fifo-link", store);
+	CHECK_INT(mkfifo(path, 0644), 0);
+	/* A device node needs root; without it, a FIFO stands in. */
+	snprintf(path, sizeof(path), "%s/dev-src", store);
+	have_dev = mknod(path, S_IFCHR | 0600, makedev(1, 3)) == 0;
+	if (!have_dev)
+		CHECK_INT(mkfifo(path, 0644), 0);
+
+	CHECK_INT(pconf_parse(conf_text, sizeof(conf_text) - 1, "test.conf", &conf), 0);
+	CHECK_INT(conf.count, 4);
+	ctx = (struct custom_mounts_ctx){
+		.store_mount = store,
+		.conf_name = "test.conf",
+		.root = root,
+		.lowerdir = "/nonexistent",
+		.run_dir = top,
+	};
+	CHECK_INT(custom_mounts_activate(&conf, &ctx, &report), 0);
+	pconf_free(&conf);
+	CHECK_INT(count_key(&report, "VTOY_CUSTOM_MOUNT"), 0);
+	CHECK_INT(count_key(&report, "VTOY_CUSTOM_MOUNT_REFUSED"), 4);
+	/* all left as they were */
+	snprintf(path, sizeof(path), "%s/srv/pipe", root);
+	CHECK_INT(lstat(path, &st), 0);
+	CHECK(S_ISFIFO(st.st_mode));
+	snprintf(path, sizeof(path), "%s/dev-src", store);
+	CHECK_INT(lstat(path, &st), 0);
+	CHECK(have_dev ? S_ISCHR(st.st_mode) : S_ISFIFO(st.st_mode));
+	snprintf(path, sizeof(path), "%s/srv/f", root);
+	CHECK(lstat(path, &st) < 0 || S_ISDIR(st.st_mode));
+	kvlist_free(&report);
+	rm_tree(top);
+}
+
 const struct unit_test custom_mounts_tests[] = {
 	UNIT_TEST(links_and_refusals),
+	UNIT_TEST(fifos_and_devices_refused),
 	{ NULL, NULL },
 };
