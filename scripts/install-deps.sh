@@ -31,6 +31,7 @@ cryptsetup cryptsetup-bin
 mmdebstrap mmdebstrap
 debugfs e2fsprogs
 mkfs.xfs xfsprogs
+mkntfs ntfs-3g
 mkfs.btrfs btrfs-progs
 mkinitramfs initramfs-tools-core
 lsinitramfs initramfs-tools-core

@@ -118,6 +118,26 @@ make_luks_fs() {
 		die "cryptsetup reencrypt failed"
 }
 
+# ntfs_mark_dirty FSIMG: sets VOLUME_IS_DIRTY in the NTFS image FSIMG, as
+# Windows leaves a volume it did not shut down cleanly. No ntfs-3g tool sets
+# it, so the $VOLUME_INFORMATION attribute (type 0x70, flags at value+10) of
+# $Volume (MFT record 3, 1 KiB records as mkntfs makes them) is patched in
+# $MFT and in $MFTMirr, which must stay equal.
+ntfs_mark_dirty() {
+	local f=$1 cluster start rec a
+	le() { od -An -t "u$2" -j "$1" -N "$2" "$f" | tr -d ' '; }
+	cluster=$(($(le 11 2) * $(le 13 1)))
+	for start in 48 56; do
+		rec=$(($(le $start 8) * cluster + 3 * 1024))
+		a=$((rec + $(le $((rec + 20)) 2)))
+		while [ "$(le $a 4)" != 112 ]; do
+			[ "$(le $a 4)" = 4294967295 ] && die "no \$VOLUME_INFORMATION in $f"
+			a=$((a + $(le $((a + 4)) 4)))
+		done
+		printf '\001' | dd of="$f" bs=1 seek=$((a + $(le $((a + 20)) 2) + 10)) conv=notrunc status=none
+	done
+}
+
 # ventoy_menu_initrd STICK ISO_PATH ISO_HOST_COPY OUT [DAT_HOST_COPY]: OUT,
 # the initrd as Ventoy hands it over for ISO_PATH on STICK (its cpio
 # prepended to $INITRD), with the persistent map of DAT when given: the file
