@@ -6,7 +6,8 @@
 # make check-fresh  make demo and make check on a clean Debian 12 root (CI)
 # make demo       build a demo stick and boot it twice in QEMU
 # make run        boot the demo stick with the console on this terminal
-# make install    binaries, initramfs-tools hook, dracut module, man pages
+# make install    binaries (and vtoy-stick, the host tool), initramfs-tools hook,
+#                 dracut module, man pages
 #                 (DESTDIR=, PREFIX=/usr/local); make uninstall removes them
 # make deb        build/vtoy-persist_VERSION_ARCH.deb (PREFIX=/usr)
 # make bench      boot-phase time, size and memory against live-boot and dracut
@@ -34,6 +35,8 @@ LIB_SRC := $(wildcard src/lib/*.c src/ventoy/*.c)
 ISO_SCAN_SRC := $(wildcard src/vtoy_iso_scan/*.c)
 PERSIST_SRC := $(wildcard src/vtoy_persist/*.c)
 VTOY_SRC := $(wildcard src/vtoy/*.c)
+# vtoy-stick: a host program, dynamically linked, on the boot's own code.
+STICK_SRC := $(wildcard src/vtoy_stick/*.c)
 HEADERS := $(wildcard src/*/*.h)
 
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -43,11 +46,16 @@ PROGRAM_OBJ := $(patsubst src/%.c,$(B)/obj/%.o,$(VTOY_SRC) $(ISO_SCAN_SRC) $(PER
 PROGRAMS := vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown
 BIN := $(B)/bin/vtoy
 BINS := $(BIN) $(addprefix $(B)/bin/,$(PROGRAMS))
+STICK := $(B)/bin/vtoy-stick
+# What vtoy-stick uses of the boot's programs: the layout rules, the
+# persistence.conf parser and store helpers (their objects, without main).
+STICK_OBJ := $(STICK_SRC:src/%.c=$(B)/obj/%.o) \
+	$(patsubst src/%.c,$(B)/obj/%.o,$(filter-out %_cli.c,$(ISO_SCAN_SRC) $(PERSIST_SRC)))
 
 .PHONY: all initramfs deps unit check check-fresh check-faults _check-faults qemu-check fixtures demo run clean fuzz fuzz-long install \
 	uninstall deb bench _initramfs _fixtures _check _demo _bench
 
-all: $(BINS)
+all: $(BINS) $(STICK)
 
 # Sections per function and data object let the linker drop what no
 # program of the binary uses.
@@ -64,6 +72,13 @@ $(BIN): $(PROGRAM_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -s -Wl,--gc-sections -o $@ $(PROGRAM_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) \
 		$(JANSSON_LIBS)
+
+$(STICK): $(STICK_OBJ) $(B)/lib/libvtoy.a
+	@mkdir -p $(dir $@)
+	$(CC) -Wl,--gc-sections -o $@ $(STICK_OBJ) $(B)/lib/libvtoy.a -lblkid -ljansson
+
+# vtoy-stick's sources see the boot programs' headers.
+$(B)/obj/vtoy_stick/%.o: CPPFLAGS += -Isrc/vtoy_iso_scan -Isrc/vtoy_persist
 
 $(addprefix $(B)/bin/,$(PROGRAMS)): | $(BIN)
 	ln -sf vtoy $@
@@ -97,11 +112,11 @@ deps:
 
 # Unit tests build natively with sanitizers, against the same sources.
 UNIT_SRC := $(wildcard tests/unit/*.c)
-$(B)/tests/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(ISO_SCAN_SRC) $(PERSIST_SRC) $(HEADERS) tests/unit/unit.h
+$(B)/tests/unit-tests: $(UNIT_SRC) $(LIB_SRC) $(ISO_SCAN_SRC) $(PERSIST_SRC) $(STICK_SRC) $(HEADERS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc/vtoy_iso_scan -Isrc/vtoy_persist -Itests/unit -O1 -g $(WARNINGS) \
+	$(CC) $(CPPFLAGS) -Isrc/vtoy_iso_scan -Isrc/vtoy_persist -Isrc/vtoy_stick -Itests/unit -O1 -g $(WARNINGS) \
 		-fsanitize=address,undefined -fno-sanitize-recover=all -o $@ \
-		$(UNIT_SRC) $(LIB_SRC) $(filter-out %/main.c,$(ISO_SCAN_SRC) $(PERSIST_SRC)) -lblkid $(JANSSON_LIBS)
+		$(UNIT_SRC) $(LIB_SRC) $(filter-out %/main.c %/stick_cli.c,$(ISO_SCAN_SRC) $(PERSIST_SRC) $(STICK_SRC)) -lblkid $(JANSSON_LIBS)
 
 unit: $(B)/tests/unit-tests
 	$(B)/tests/unit-tests
@@ -148,24 +163,26 @@ fuzz-long:
 # look for them, whatever PREFIX is; they are told where the binaries are.
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/vtoy-persist
 MANDIR ?= $(PREFIX)/share/man
 INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
 DRACUT_MODULES_DIR ?= /usr/lib/dracut/modules.d
 VERSION := $(shell sed -n 's/^\#define VTOY_VERSION "\(.*\)"/\1/p' src/lib/paths.h)
 
-MAN8 := vtoy.8 vtoy-iso-scan.8 vtoy-persist.8 vtoy-status.8 vtoy-shutdown.8
+MAN8 := vtoy.8 vtoy-iso-scan.8 vtoy-persist.8 vtoy-status.8 vtoy-shutdown.8 vtoy-stick.8
 MAN5 := vtoy-persistence.5
 DRACUT_FILES := module-setup.sh vtoy-cmdline.sh vtoy-mount.sh vtoy-generator.sh vtoy-root.service
-INSTALLED := $(SBINDIR)/vtoy $(addprefix $(SBINDIR)/,$(PROGRAMS)) \
+INSTALLED := $(SBINDIR)/vtoy $(addprefix $(SBINDIR)/,$(PROGRAMS)) $(BINDIR)/vtoy-stick \
 	$(DATADIR)/vtoy-root $(DATADIR)/modules.list $(DATADIR)/e2fsck.conf \
 	$(INITRAMFS_TOOLS_DIR)/hooks/vtoy $(INITRAMFS_TOOLS_DIR)/scripts/vtoy \
 	$(addprefix $(DRACUT_MODULES_DIR)/55vtoy/,$(DRACUT_FILES)) \
 	$(addprefix $(MANDIR)/man8/,$(MAN8)) $(addprefix $(MANDIR)/man5/,$(MAN5))
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
 
-install: $(BINS)
+install: $(BINS) $(STICK)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/vtoy
+	install -D -m 0755 $(STICK) $(DESTDIR)$(BINDIR)/vtoy-stick
 	for p in $(PROGRAMS); do ln -sf vtoy $(DESTDIR)$(SBINDIR)/$$p || exit 1; done
 	install -D -m 0755 initramfs/vtoy-root $(DESTDIR)$(DATADIR)/vtoy-root
 	install -D -m 0644 initramfs/modules.list $(DESTDIR)$(DATADIR)/modules.list
@@ -191,7 +208,7 @@ DEB := $(B)/vtoy-persist_$(VERSION)_$(DEB_ARCH).deb
 
 deb: $(DEB)
 
-$(DEB): $(BINS) $(wildcard hooks/vtoy hooks/scripts/vtoy initramfs/vtoy-root dracut-module/55vtoy/* man/*) Makefile packaging/debian/control.in packaging/debian/postinst packaging/debian/postrm
+$(DEB): $(BINS) $(STICK) $(wildcard hooks/vtoy hooks/scripts/vtoy initramfs/vtoy-root dracut-module/55vtoy/* man/*) Makefile packaging/debian/control.in packaging/debian/postinst packaging/debian/postrm
 	rm -rf $(B)/deb-root
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/deb-root PREFIX=/usr
 	gzip -9n $(B)/deb-root/usr/share/man/man*/*

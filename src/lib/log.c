@@ -16,6 +16,8 @@ static int kmsg_fd = -1;
 static int file_fd = -1;
 static int console_loglevel = 7;
 static int debug_enabled;
+static log_sink_fn sink;
+static void *sink_ctx;
 
 static int read_console_loglevel(void)
 {
@@ -83,6 +85,12 @@ void log_init(const char *prog, int targets, const char *run_dir)
 	}
 }
 
+void log_set_sink(log_sink_fn fn, void *ctx)
+{
+	sink = fn;
+	sink_ctx = ctx;
+}
+
 void log_set_debug(int on)
 {
 	debug_enabled = on;
@@ -110,6 +118,11 @@ void log_msg(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (sink) {
+		sink(level, msg, sink_ctx);
+		errno = saved_errno;
+		return;
+	}
 
 	if (kmsg_fd >= 0) {
 		len = snprintf(line, sizeof(line), "<%d>%s: %s%s\n", level, log_prog,

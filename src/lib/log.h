@@ -18,6 +18,10 @@ enum vlog_level {
 
 void log_init(const char *prog, int targets, const char *run_dir);
 void log_set_debug(int on);
+/* Host programs: every message goes to fn instead (NULL restores the
+ * default), so that a report can show what the boot's code would log. */
+typedef void (*log_sink_fn)(int level, const char *msg, void *ctx);
+void log_set_sink(log_sink_fn fn, void *ctx);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_err(...) log_msg(VLOG_ERR, __VA_ARGS__)

@@ -16,7 +16,8 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi;
 
 files_in() { (cd "$1" && find . -type f -o -type l | sed 's|^\./|/|' | LC_ALL=C sort); }
 
-expected_usr='/usr/lib/dracut/modules.d/55vtoy/module-setup.sh
+expected_usr='/usr/bin/vtoy-stick
+/usr/lib/dracut/modules.d/55vtoy/module-setup.sh
 /usr/lib/dracut/modules.d/55vtoy/vtoy-cmdline.sh
 /usr/lib/dracut/modules.d/55vtoy/vtoy-generator.sh
 /usr/lib/dracut/modules.d/55vtoy/vtoy-mount.sh
@@ -33,6 +34,7 @@ expected_usr='/usr/lib/dracut/modules.d/55vtoy/module-setup.sh
 /usr/share/man/man8/vtoy-persist.8
 /usr/share/man/man8/vtoy-shutdown.8
 /usr/share/man/man8/vtoy-status.8
+/usr/share/man/man8/vtoy-stick.8
 /usr/share/man/man8/vtoy.8
 /usr/share/vtoy-persist/e2fsck.conf
 /usr/share/vtoy-persist/modules.list
@@ -51,7 +53,7 @@ check "the dracut module looks for data in /usr/share/vtoy-persist" \
 	grep -q 'vtoy_datadir=${VTOY_DATADIR:-/usr/share/vtoy-persist}' "$root/usr/lib/dracut/modules.d/55vtoy/module-setup.sh"
 check "the hook is executable" test -x "$root/usr/share/initramfs-tools/hooks/vtoy"
 check "the installed program names run one binary (--version)" bash -c "for p in vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown; do test \"\$(readlink '$root/usr/sbin/'\$p)\" = vtoy && '$root/usr/sbin/'\$p --version | grep -q \"^\$p [0-9]\" || exit 1; done"
-for page in man8/vtoy.8 man8/vtoy-iso-scan.8 man8/vtoy-persist.8 man8/vtoy-status.8 man8/vtoy-shutdown.8 man5/vtoy-persistence.5; do
+for page in man8/vtoy.8 man8/vtoy-iso-scan.8 man8/vtoy-persist.8 man8/vtoy-status.8 man8/vtoy-shutdown.8 man8/vtoy-stick.8 man5/vtoy-persistence.5; do
 	warnings=$(MANWIDTH=80 man --warnings -l "$root/usr/share/man/$page" 2>&1 >/dev/null)
 	text=$(MANWIDTH=80 man -l "$root/usr/share/man/$page" 2>/dev/null)
 	if [ -z "$warnings" ] && [ "$(echo "$text" | wc -l)" -gt 20 ]; then ok "man page $page renders without warnings"; else
@@ -66,6 +68,14 @@ for prog in vtoy-iso-scan vtoy-persist vtoy-status vtoy-shutdown; do
 	done
 	if [ -z "$missing" ]; then ok "$prog(8) names every option of --help"; else fail "$prog(8) lacks:$missing"; fi
 done
+# vtoy-stick: every --option and command of its --help is in vtoy-stick(8).
+page=$(MANWIDTH=200 man -l "$root/usr/share/man/man8/vtoy-stick.8" 2>/dev/null)
+missing=
+for opt in $("$root/usr/bin/vtoy-stick" --help | grep -o -- '--[a-z-]*' | sort -u) check create resize; do
+	echo "$page" | grep -qF -- "$opt" || missing="$missing $opt"
+done
+if [ -z "$missing" ]; then ok "vtoy-stick(8) names every option of --help"; else fail "vtoy-stick(8) lacks:$missing"; fi
+check "vtoy-stick runs where it is installed (--version)" bash -c "'$root/usr/bin/vtoy-stick' --version | grep -q '^vtoy-stick [0-9]'"
 make -s uninstall DESTDIR="$root" PREFIX=/usr >/dev/null 2>&1
 left=$(files_in "$root")
 if [ -z "$left" ]; then ok "make uninstall removes every installed file"; else fail "make uninstall left: $left"; fi

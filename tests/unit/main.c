@@ -28,6 +28,7 @@ int main(void)
 		medium_tests,
 		ventoy_store_tests,
 		storage_settle_tests,
+		stick_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

@@ -1,0 +1,42 @@
+/* vtoy-stick check: what the boot would do with each ISO on a Ventoy
+ * stick, from the same parsers and rules the boot runs (ventoy.json's
+ * persistence plugin, persistence.conf, the conventions' store labels), and
+ * every problem with its fix. Nothing on the stick is written. */
+#ifndef VTOY_STICK_CHECK_H
+#define VTOY_STICK_CHECK_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "root_layout.h"
+
+struct stick_check_opts {
+	/* The layout an ISO file boots with (its convention), or -errno with
+	 * why it is not known in why. NULL: loop-mount it read-only and look
+	 * (root only), as vtoy-iso-scan does. */
+	int (*iso_layout)(const char *file, char *why, size_t len);
+};
+
+/* Checks the stick whose Ventoy partition is mounted (or copied) at root.
+ * On 0, *report is the document --json prints (see vtoy-stick(8)) and
+ * *problems how many problems it lists (warnings not counted). Returns
+ * -errno when root cannot be read or on -ENOMEM. */
+int stick_check(const char *root, const struct stick_check_opts *opts, json_t **report,
+		size_t *problems);
+
+/* The labels a Ventoy persistence file must carry for the ISO's own
+ * initramfs to use it (reference/conventions.md: casper-rw or writable for
+ * casper, persistence for live-boot, vtoycow for dracut and archiso); the
+ * first is the one to create. NULL-terminated. */
+const char *const *stick_store_labels(enum root_layout layout);
+
+/* The layout (enum root_layout) the ISO file boots with: mounted read-only
+ * on a loop device, its root read by vtoy-iso-scan's rules. Needs root.
+ * Returns the layout, or -errno with why in why. */
+int stick_iso_layout(const char *file, char *why, size_t len);
+
+/* Writes the report for people, as the check prints it. */
+void stick_report_print(const json_t *report, FILE *out);
+
+#endif

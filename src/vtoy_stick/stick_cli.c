@@ -1,0 +1,172 @@
+/* vtoy-stick: prepare and diagnose a Ventoy stick on the host with the
+ * boot's own code. Exit status: 0 fine, 1 problems found, 2 usage or
+ * system error. */
+#include <errno.h>
+#include <getopt.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blkdev.h"
+#include "log.h"
+#include "paths.h"
+#include "stick_check.h"
+#include "stick_create.h"
+#include "stick_resize.h"
+
+#define EXIT_PROBLEMS 1
+#define EXIT_USAGE 2
+
+static int usage(FILE *out, int status)
+{
+	fprintf(out,
+		"Usage: vtoy-stick check [--json] [--verbose] [PATH]\n"
+		"       vtoy-stick create [--size SIZE] [--fs ext4|xfs] [--label LABEL] [--conf LINE]\n"
+		"                         [--for ISO] [--stick PATH] FILE\n"
+		"       vtoy-stick resize FILE SIZE\n"
+		"\n"
+		"check   what the boot would do with each ISO on the Ventoy stick mounted at PATH\n"
+		"        (default: every mounted partition labelled Ventoy): the stores that apply,\n"
+		"        their filesystem, label, size, how full, fsck state, persistence.conf, and\n"
+		"        every problem with its fix. Reads only: ISOs are listed with xorriso; as\n"
+		"        root it also looks inside the stores (read-only loop mounts).\n"
+		"  --json     the same as one JSON document\n"
+		"  --verbose  also the boot code's own lines as it decides\n"
+		"create  make a store the boot accepts: FILE written in full (not sparse), the\n"
+		"        filesystem made with the label the ISO's convention needs\n"
+		"  --size SIZE   bytes, or with K, M, G (default 1G)\n"
+		"  --fs TYPE     ext4 (default) or xfs\n"
+		"  --label L     the filesystem label (default: what --for's ISO needs, else casper-rw)\n"
+		"  --conf LINE   a persistence.conf line (repeatable; ext4 only); live-boot ISOs get\n"
+		"                \"/ union\" by default\n"
+		"  --for ISO     the ISO (its path on the stick) the store is for: its label and\n"
+		"                persistence.conf, and its entry in ventoy/ventoy.json (a backup is\n"
+		"                kept as ventoy.json.bak)\n"
+		"  --stick PATH  the stick's root (default: the nearest directory above FILE\n"
+		"                holding ventoy/, else the mount holding FILE)\n"
+		"resize  grow a store to SIZE (ext4: resize2fs; XFS: xfs_growfs, as root) after\n"
+		"        checking it; the new blocks written in full\n"
+		"\n"
+		"Exit status: 0 nothing wrong, 1 problems found, 2 usage or system error.\n"
+		"See vtoy-stick(8).\n");
+	return status;
+}
+
+/* Mount points of filesystems labelled Ventoy (Ventoy's data partition). */
+static int ventoy_mounts(char ***out, size_t *count)
+{
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	struct mntent *m;
+
+	*out = NULL;
+	*count = 0;
+	if (!f)
+		return -errno;
+	while ((m = getmntent(f))) {
+		struct blkdev dev;
+		char **grown;
+
+		if (strncmp(m->mnt_fsname, "/dev/", 5) || blkdev_probe(m->mnt_fsname, &dev) < 0 ||
+		    strcmp(dev.label, "Ventoy"))
+			continue;
+		grown = realloc(*out, (*count + 1) * sizeof(**out));
+		if (!grown)
+			break;
+		*out = grown;
+		if (((*out)[*count] = strdup(m->mnt_dir)))
+			(*count)++;
+	}
+	endmntent(f);
+	return 0;
+}
+
+/* The boot's code says what it decides as it goes; the report says it all
+ * in order, so its lines are shown only with --verbose. */
+static void quiet_sink(int level, const char *msg, void *ctx)
+{
+	(void)level, (void)msg, (void)ctx;
+}
+
+static int check_one(const char *root, bool json)
+{
+	json_t *report;
+	size_t problems;
+	int ret = stick_check(root, NULL, &report, &problems);
+
+	if (ret < 0) {
+		fprintf(stderr, "vtoy-stick: %s: %s\n", root, strerror(-ret));
+		return EXIT_USAGE;
+	}
+	if (json) {
+		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	} else {
+		stick_report_print(report, stdout);
+	}
+	json_decref(report);
+	return problems ? EXIT_PROBLEMS : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
+						  { "verbose", no_argument, NULL, 'v' },
+						  { "help", no_argument, NULL, 'h' },
+						  { NULL, 0, NULL, 0 } };
+	bool json = false, verbose = false;
+	char **roots;
+	size_t count;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "jvh", longopts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else if (c == 'v')
+			verbose = true;
+		else
+			return usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : EXIT_USAGE);
+	}
+	if (!verbose)
+		log_set_sink(quiet_sink, NULL);
+	if (optind + 1 == argc)
+		return check_one(argv[optind], json);
+	if (optind < argc)
+		return usage(stderr, EXIT_USAGE);
+	ventoy_mounts(&roots, &count);
+	if (!count) {
+		fprintf(stderr, "vtoy-stick: no mounted partition labelled Ventoy; name the stick's "
+				"mount point: vtoy-stick check PATH\n");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < count; i++) {
+		int s = check_one(roots[i], json);
+
+		status = s > status ? s : status;
+		free(roots[i]);
+	}
+	free(roots);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	log_init("vtoy-stick", 0, NULL);
+	if (argc < 2)
+		return usage(stderr, EXIT_USAGE);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage(stdout, 0);
+	if (!strcmp(argv[1], "--version")) {
+		printf("vtoy-stick " VTOY_VERSION "\n");
+		return 0;
+	}
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "create"))
+		return stick_create_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "resize"))
+		return stick_resize_main(argc - 1, argv + 1);
+	fprintf(stderr, "vtoy-stick: unknown command \"%s\" (check, create or resize; see "
+			"vtoy-stick --help)\n", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,14 @@
+/* Writing a store's blocks in full: GRUB refuses sparse files, and a file
+ * written in one go on a partition with room in one piece is contiguous. */
+#ifndef VTOY_STICK_FILL_H
+#define VTOY_STICK_FILL_H
+
+#include <stdbool.h>
+
+/* Writes zeros to fd from byte from up to byte to, then fsyncs; with
+ * progress, a percentage line on stderr naming name. Returns 0 or -errno
+ * (-EIO for a short write). */
+int stick_fill(int fd, unsigned long long from, unsigned long long to, const char *name,
+	       bool progress);
+
+#endif
