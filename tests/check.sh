@@ -1,5 +1,5 @@
 #!/bin/bash
-# make check: unit tests, a fuzz smoke run, install checks, then the QEMU boot scenarios; ends with the total
+# make check: unit tests, a fuzz smoke run, install checks, vtoy-stick's host tests, then the QEMU boot scenarios; ends with the total
 # as "N passed, N failed". Run through make (it builds what is needed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +25,11 @@ tests/install/run.sh 2>&1 | tee "$out/install.txt"
 read -r inst_pass inst_fail < <(counts install "$out/install.txt")
 if [ -z "${inst_pass:-}" ]; then inst_pass=0; inst_fail=1; echo "install: did not run to the end"; fi
 
+echo "== vtoy-stick on a Ventoy stick image (host, as root)"
+tests/stick/run.sh 2>&1 | tee "$out/stick.txt"
+read -r stick_pass stick_fail < <(counts stick "$out/stick.txt")
+if [ -z "${stick_pass:-}" ]; then stick_pass=0; stick_fail=1; echo "stick: did not run to the end"; fi
+
 echo "== QEMU boot scenarios"
 qemu_fail=0 qemu_pass=0
 if make -s fixtures >"$out/fixtures.txt" 2>&1; then
@@ -37,9 +42,9 @@ else
 	qemu_fail=$(ls tests/qemu/scenarios/*.sh | wc -l)
 fi
 
-passed=$((unit_pass + fuzz_pass + inst_pass + qemu_pass))
-failed=$((unit_fail + fuzz_fail + inst_fail + qemu_fail))
-echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), fuzz: $fuzz_pass/$((fuzz_pass + fuzz_fail)), install: $inst_pass/$((inst_pass + inst_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
+passed=$((unit_pass + fuzz_pass + inst_pass + stick_pass + qemu_pass))
+failed=$((unit_fail + fuzz_fail + inst_fail + stick_fail + qemu_fail))
+echo "== total (unit: $unit_pass/$((unit_pass + unit_fail)), fuzz: $fuzz_pass/$((fuzz_pass + fuzz_fail)), install: $inst_pass/$((inst_pass + inst_fail)), stick: $stick_pass/$((stick_pass + stick_fail)), qemu: $qemu_pass/$((qemu_pass + qemu_fail)))"
 echo "== wall time: $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s (make check stays under 20 min on an idle 2-core machine)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
