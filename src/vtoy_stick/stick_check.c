@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
-#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,42 +123,6 @@ static void sort_strings(json_t *array)
 	free(v);
 }
 
-/* Runs argv with its stdout into a buffer (at most len - 1 bytes, NUL
- * ended). Returns the exit status, or -errno. */
-static int run_capture(char *const argv[], char *buf, size_t len)
-{
-	int pipefd[2], status, fd;
-	size_t used = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		dup2(pipefd[1], 1);
-		if ((fd = open("/dev/null", O_WRONLY)) >= 0)
-			dup2(fd, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while ((n = read(pipefd[0], buf + used, len - 1 - used)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			used += (size_t)n;
-	buf[used] = 0;
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 #define ISO_LIST_MAX (256 * 1024)
 
 /* Makes the ISO's top three levels under dir as empty files and
@@ -174,7 +137,7 @@ static int iso_skeleton(const char *file, const char *dir, const char *type)
 
 	if (!list)
 		return -ENOMEM;
-	ret = run_capture(argv, list, ISO_LIST_MAX);
+	ret = stick_capture(argv, false, list, ISO_LIST_MAX);
 	if (ret != 0) {
 		free(list);
 		return ret == 127 ? -ENOENT : -EINVAL;
@@ -202,7 +165,7 @@ static int iso_skeleton(const char *file, const char *dir, const char *type)
 				      line + 1, dest, NULL };
 
 			snprintf(dest, sizeof(dest), "%s/%s", dir, path);
-			run_capture(x, (char[64]){ 0 }, 64);
+			stick_run(x, false);
 			continue;
 		}
 		fd = openat(dfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -22,25 +22,50 @@
 #define FIEMAP_BATCH 256
 #define CONF_MAX (64 * 1024)
 
-int stick_run(char *const argv[], bool verbose)
+int stick_capture(char *const argv[], bool verbose, char *out, size_t len)
 {
-	pid_t pid = fork();
-	int status, fd;
+	int pipefd[2] = { -1, -1 }, status, fd;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
 
-	if (pid < 0)
+	if (out && pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		if (out)
+			close(pipefd[0]), close(pipefd[1]);
+		return -errno;
+	}
 	if (pid == 0) {
-		if (!verbose && (fd = open("/dev/null", O_RDWR)) >= 0) {
+		fd = verbose ? -1 : open("/dev/null", O_RDWR);
+		if (out)
+			dup2(pipefd[1], 1);
+		else if (fd >= 0)
 			dup2(fd, 1);
+		if (fd >= 0)
 			dup2(fd, 2);
-		}
 		execvp(argv[0], argv);
 		_exit(127);
+	}
+	if (out) {
+		close(pipefd[1]);
+		while ((n = read(pipefd[0], out + used, len - 1 - used)) > 0 ||
+		       (n < 0 && errno == EINTR))
+			if (n > 0)
+				used += (size_t)n;
+		out[used] = 0;
+		close(pipefd[0]);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int stick_run(char *const argv[], bool verbose)
+{
+	return stick_capture(argv, verbose, NULL, 0);
 }
 
 /* Fragments: extents merged where one starts on disk where the previous

@@ -39,5 +39,8 @@ int store_inspect(int fd, const char *name, struct store_inspect *out);
 /* Runs argv (a checker, mkfs...) with its output to /dev/null unless
  * verbose. Returns its exit status, or -errno when it could not run. */
 int stick_run(char *const argv[], bool verbose);
+/* The same with its stdout into out (at most len - 1 bytes, NUL ended);
+ * out NULL: as stick_run(). */
+int stick_capture(char *const argv[], bool verbose, char *out, size_t len);
 
 #endif
