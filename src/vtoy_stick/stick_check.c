@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,8 +46,10 @@ struct check {
 	size_t problem_count;
 	/* Each store is inspected once (its checker runs once). */
 	char *store_paths[STORES_MAX];
-	struct store_inspect store_info[STORES_MAX];
+	struct store_inspect *store_info; /* STORES_MAX of them */
 	size_t store_count;
+	const char *identity;       /* the ISO being looked at: its images' identity, or "" */
+	const struct stick_disk *disk; /* the stick's other partitions */
 };
 
 static void problem(struct check *c, const char *severity, const char *iso, const char *store,
@@ -123,105 +124,6 @@ static void sort_strings(json_t *array)
 	free(v);
 }
 
-#define ISO_LIST_MAX (256 * 1024)
-
-/* Makes the ISO's top three levels under dir as empty files and
- * directories (live-boot's *.module lists extracted whole): the tree the
- * layout rules look at. xorriso prints one 'quoted' path per line. */
-static int iso_skeleton(const char *file, const char *dir, const char *type)
-{
-	char *argv[] = { "xorriso", "-indev", (char *)file, "-find", "/", "-maxdepth", "3", "-type",
-			 (char *)type, NULL };
-	char *list = malloc(ISO_LIST_MAX), *line, *save = NULL;
-	int ret, dfd;
-
-	if (!list)
-		return -ENOMEM;
-	ret = stick_capture(argv, false, list, ISO_LIST_MAX);
-	if (ret != 0) {
-		free(list);
-		return ret == 127 ? -ENOENT : -EINVAL;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	for (line = strtok_r(list, "\n", &save); dfd >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
-		size_t n = strlen(line);
-		const char *path = line + 2; /* after "'/" */
-		int fd;
-
-		if (n < 4 || line[0] != '\'' || line[n - 1] != '\'')
-			continue;
-		line[n - 1] = 0;
-		/* A name holding a quote is printed escaped; not one the rules look for. */
-		if (strchr(path, '\'') || safepath_check(path) < 0)
-			continue;
-		if (*type == 'd') {
-			mkdirat(dfd, path, 0755);
-			continue;
-		}
-		n = strlen(path);
-		if (n > 7 && !strcmp(path + n - 7, ".module")) {
-			char dest[PATH_MAX];
-			char *x[] = { "xorriso", "-osirrox", "on", "-indev", (char *)file, "-extract",
-				      line + 1, dest, NULL };
-
-			snprintf(dest, sizeof(dest), "%s/%s", dir, path);
-			stick_run(x, false);
-			continue;
-		}
-		fd = openat(dfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
-	}
-	if (dfd >= 0)
-		close(dfd);
-	free(list);
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* The default: the ISO's tree listed with xorriso (no mount, no root)
- * into a skeleton, handed to vtoy-iso-scan's own layout rules. */
-int stick_iso_layout(const char *file, char *why, size_t len)
-{
-	char dir[] = "/tmp/vtoy-stick-iso-XXXXXX";
-	struct root_plan plan;
-	int dfd, ret;
-
-	if (!mkdtemp(dir)) {
-		ret = -errno;
-		snprintf(why, len, "mkdtemp: %s", strerror(-ret));
-		return ret;
-	}
-	ret = iso_skeleton(file, dir, "d");
-	if (ret == 0)
-		ret = iso_skeleton(file, dir, "f");
-	if (ret < 0) {
-		snprintf(why, len, ret == -ENOENT ? "xorriso is not installed"
-						  : "xorriso cannot read it as an ISO 9660 image");
-	} else {
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		log_set_sink(NULL, NULL);
-		ret = dfd < 0 ? -errno
-			      : root_layout_plan(dfd, &(struct root_layout_opts){ 0 }, true, &plan);
-		if (dfd >= 0)
-			close(dfd);
-		if (ret == 0) {
-			snprintf(why, len, "%s", plan.how);
-			ret = (int)plan.layout;
-		} else {
-			snprintf(why, len, "no casper/, live/, LiveOS/ or arch/ root image in it");
-		}
-	}
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return ret;
-}
-
 static json_t *store_json(const char *path, const struct store_inspect *s)
 {
 	json_t *rejects = json_array();
@@ -229,7 +131,7 @@ static json_t *store_json(const char *path, const struct store_inspect *s)
 	for (size_t i = 0; i < s->conf_reject_count; i++)
 		json_array_append_new(rejects, json_string(s->conf_rejects[i]));
 	return json_pack("{s:s, s:s*, s:s*, s:I, s:I, s:i, s:s, s:s, s:b, s:s*, s:o, s:o, s:o, "
-			 "s:b, s:I, s:b, s:o}",
+			 "s:o, s:b, s:I, s:b, s:o}",
 			 "path", path, "fstype", s->fstype[0] ? s->fstype : NULL, "label",
 			 s->label[0] ? s->label : NULL, "size", (json_int_t)s->size, "allocated",
 			 (json_int_t)s->allocated, "fragments", s->fragments, "fsck", s->fsck,
@@ -238,6 +140,7 @@ static json_t *store_json(const char *path, const struct store_inspect *s)
 			 "used_percent", s->inside ? json_integer(s->space.used_percent) : json_null(),
 			 "free", s->inside ? json_integer((json_int_t)s->space.free_bytes) : json_null(),
 			 "space", s->inside ? json_string(s->space.state) : json_null(),
+			 "last_used_with", s->medium_record[0] ? json_string(s->medium_record) : json_null(),
 			 "persistence_conf", s->conf_present, "conf_entries", (json_int_t)s->conf_entries,
 			 "conf_root_union", s->conf_root_union, "conf_rejects", rejects);
 }
@@ -286,9 +189,10 @@ static void store_problems(struct check *c, const char *path, const struct store
 			"correct that line of persistence.conf (see vtoy-persistence(5))");
 }
 
-/* Inspects the store at the stick path once; NULL when it is not there
- * (or is not a regular file) or too many were asked for. */
-static const struct store_inspect *store_at(struct check *c, const char *path)
+/* Inspects the store at the stick path (or, device set, a partition's
+ * node) once; NULL when it is not there (or is neither a file nor a
+ * partition) or too many were asked for. */
+static const struct store_inspect *store_on(struct check *c, const char *path, bool device)
 {
 	struct store_inspect *s;
 	int fd, ret;
@@ -298,7 +202,7 @@ static const struct store_inspect *store_at(struct check *c, const char *path)
 			return &c->store_info[i];
 	if (c->store_count >= STORES_MAX)
 		return NULL;
-	fd = safepath_open(c->root_fd, path, O_RDONLY);
+	fd = device ? open(path, O_RDONLY | O_CLOEXEC) : safepath_open(c->root_fd, path, O_RDONLY);
 	if (fd < 0)
 		return NULL;
 	s = &c->store_info[c->store_count];
@@ -310,6 +214,11 @@ static const struct store_inspect *store_at(struct check *c, const char *path)
 	json_array_append_new(c->stores, store_json(path, s));
 	store_problems(c, path, s);
 	return s;
+}
+
+static const struct store_inspect *store_at(struct check *c, const char *path)
+{
+	return store_on(c, path, false);
 }
 
 static int backend_exists(const char *path, void *ctx)
@@ -365,6 +274,14 @@ static bool store_fits(struct check *c, const char *iso, int layout, const char 
 				 "vtoy-stick create --for %s FILE", relabel_tool(s->fstype), c->root,
 				 path, labels[0], iso);
 		problem(c, "problem", iso, path, what, fix);
+	}
+	if (s->medium_record[0] && c->identity && c->identity[0] &&
+	    strcmp(s->medium_record, c->identity)) {
+		snprintf(what, sizeof(what), "was last used with other images (%.200s); this ISO has "
+			 "%.200s: its changes were made over other files", s->medium_record, c->identity);
+		problem(c, "warning", iso, path, what,
+			"keep it if it is the same system updated; else give this ISO a store of its own "
+			"(vtoy-stick create --for ISO FILE)");
 	}
 	if (layout == ROOT_LAYOUT_LIVE && s->inside && !s->conf_present) {
 		fits = false;
@@ -476,7 +393,7 @@ static void label_files(struct check *c, const char *iso, int layout, json_t *is
 	const char *const *want;
 	const char *const *labels;
 	json_t *found = json_array();
-	char path[160], line[512];
+	char path[BLKDEV_PATH_MAX + 8], line[768];
 
 	json_object_set_new(iso_j, "label_stores", found);
 	if (layout < 0)
@@ -492,10 +409,20 @@ static void label_files(struct check *c, const char *iso, int layout, json_t *is
 	labels = layout == ROOT_LAYOUT_CASPER ? (const char *const[]){ "writable", "casper-rw", NULL }
 					      : stick_store_labels(ROOT_LAYOUT_LIVE);
 	for (; *labels; labels++) {
-		const struct store_inspect *s;
+		const struct store_inspect *s = NULL;
 
 		snprintf(path, sizeof(path), "/%s", *labels);
-		if (!(s = store_at(c, path)))
+		/* A file named after the label at the root, else a partition of
+		 * the stick's disk carrying the label (or GPT name). */
+		s = store_at(c, path);
+		for (size_t i = 0; !s && i < c->disk->count; i++) {
+			const struct blkdev *b = &c->disk->parts[i];
+
+			if ((!strcmp(b->label, *labels) || !strcmp(b->part_name, *labels)) &&
+			    (s = store_on(c, b->node, true)))
+				snprintf(path, sizeof(path), "%s", b->node);
+		}
+		if (!s)
 			continue;
 		json_array_append_new(found, json_string(path));
 		store_fits(c, iso, layout, path, s);
@@ -507,7 +434,7 @@ static void label_files(struct check *c, const char *iso, int layout, json_t *is
 		return;
 	}
 	snprintf(line, sizeof(line), "no ventoy.json persistence entry for it, and no %s%s%s file "
-		 "at the stick's root (other partitions are not looked at): it boots without "
+		 "at the stick's root or partition so labelled on its disk: it boots without "
 		 "persistence", want[0],
 		 want[1] ? " or " : "", want[1] ? want[1] : "");
 	json_array_append_new(decisions, json_string(line));
@@ -544,15 +471,21 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 	struct check c = { .root = root, .opts = opts };
 	json_t *vj = json_object(), *isos = json_array(), *iso_list = json_array();
 	struct vjson doc = { 0 };
+	static const struct stick_disk none;
+	struct stick_disk *own_disk = NULL;
 	char *json = NULL, why[512];
 	size_t len = 0, i;
 	json_t *p;
 	int fd;
 
 	c.root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c.root_fd < 0) {
-		int ret = -errno;
+	c.store_info = calloc(STORES_MAX, sizeof(*c.store_info));
+	if (c.root_fd < 0 || !c.store_info) {
+		int ret = c.root_fd < 0 ? -errno : -ENOMEM;
 
+		if (c.root_fd >= 0)
+			close(c.root_fd);
+		free(c.store_info);
 		json_decref(vj), json_decref(isos), json_decref(iso_list);
 		return ret;
 	}
@@ -562,7 +495,18 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 			     isos, "stores", c.stores, "problems", c.problems);
 	if (!c.report) {
 		close(c.root_fd);
+		free(c.store_info);
 		return -ENOMEM;
+	}
+	if (opts && opts->disk) {
+		c.disk = opts->disk;
+	} else {
+		struct stick_disk *d = calloc(1, sizeof(*d));
+
+		if (d)
+			stick_disk_read(root, d);
+		own_disk = d;
+		c.disk = d ? d : &none;
 	}
 	json = read_ventoy_json(&c, &len, vj);
 	if (json) {
@@ -590,15 +534,15 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 		const char *iso = json_string_value(p);
 		char file[PATH_MAX];
 		json_t *iso_j, *decisions = json_array();
+		struct iso_view view;
 		int layout;
 
 		snprintf(file, sizeof(file), "%s%s", root, iso);
-		why[0] = 0;
-		layout = (opts && opts->iso_layout ? opts->iso_layout : stick_iso_layout)(file, why,
-											     sizeof(why));
-		iso_j = json_pack("{s:s, s:s*, s:s}", "path", iso,
+		layout = (opts && opts->iso_view ? opts->iso_view : iso_view_read)(file, &view);
+		iso_j = json_pack("{s:s, s:s*, s:s, s:s*}", "path", iso,
 				  "convention", layout >= 0 ? root_layout_name((enum root_layout)layout) : NULL,
-				  "convention_how", why);
+				  "convention_how", view.how, "identity", view.identity[0] ? view.identity : NULL);
+		c.identity = view.identity;
 		json_array_append_new(isos, iso_j);
 		if (!json)
 			json_object_set_new(iso_j, "ventoy", json_array());
@@ -615,6 +559,8 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 	free(json);
 	for (i = 0; i < c.store_count; i++)
 		free(c.store_paths[i]);
+	free(c.store_info);
+	free(own_disk);
 	close(c.root_fd);
 	json_object_set_new(c.report, "problem_count", json_integer((json_int_t)c.problem_count));
 	*problems = c.problem_count;

@@ -9,13 +9,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "iso_view.h"
 #include "root_layout.h"
+#include "stick_disk.h"
 
 struct stick_check_opts {
-	/* The layout an ISO file boots with (its convention), or -errno with
-	 * why it is not known in why. NULL: loop-mount it read-only and look
-	 * (root only), as vtoy-iso-scan does. */
-	int (*iso_layout)(const char *file, char *why, size_t len);
+	/* How an ISO file is read: NULL is iso_view_read() (tests give a stub). */
+	int (*iso_view)(const char *file, struct iso_view *out);
+	/* The stick's other partitions: NULL reads them (stick_disk_read()). */
+	const struct stick_disk *disk;
 };
 
 /* Checks the stick whose Ventoy partition is mounted (or copied) at root.
@@ -30,11 +32,6 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
  * casper, persistence for live-boot, vtoycow for dracut and archiso); the
  * first is the one to create. NULL-terminated. */
 const char *const *stick_store_labels(enum root_layout layout);
-
-/* The layout (enum root_layout) the ISO file boots with: mounted read-only
- * on a loop device, its root read by vtoy-iso-scan's rules. Needs root.
- * Returns the layout, or -errno with why in why. */
-int stick_iso_layout(const char *file, char *why, size_t len);
 
 /* Writes the report for people, as the check prints it. */
 void stick_report_print(const json_t *report, FILE *out);

@@ -7,8 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "blkdev.h"
+#include "mnt.h"
+#include "mountinfo.h"
 #include "log.h"
 #include "paths.h"
 #include "stick_check.h"
@@ -21,13 +26,14 @@
 static int usage(FILE *out, int status)
 {
 	fprintf(out,
-		"Usage: vtoy-stick check [--json] [--verbose] [PATH]\n"
+		"Usage: vtoy-stick check [--json] [--verbose] [PATH|DEVICE]\n"
 		"       vtoy-stick create [--size SIZE] [--fs ext4|xfs] [--label LABEL] [--conf LINE]\n"
 		"                         [--for ISO] [--stick PATH] FILE\n"
 		"       vtoy-stick resize FILE SIZE\n"
 		"\n"
-		"check   what the boot would do with each ISO on the Ventoy stick mounted at PATH\n"
-		"        (default: every mounted partition labelled Ventoy): the stores that apply,\n"
+		"check   what the boot would do with each ISO on the Ventoy stick mounted at PATH,\n"
+		"        or whose Ventoy partition is DEVICE (default: every mounted partition\n"
+		"        labelled Ventoy): the stores that apply,\n"
 		"        their filesystem, label, size, how full, fsck state, persistence.conf, and\n"
 		"        every problem with its fix. Reads only: ISOs are listed with xorriso; as\n"
 		"        root it also looks inside the stores (read-only loop mounts).\n"
@@ -108,6 +114,49 @@ static int check_one(const char *root, bool json)
 	return problems ? EXIT_PROBLEMS : 0;
 }
 
+/* A device given instead of a path: where it is mounted, else (as root) a
+ * read-only, no-journal-replay mount for the time of the check. */
+static int check_device(const char *dev, bool json)
+{
+	char dir[] = "/tmp/vtoy-stick-dev-XXXXXX";
+	struct mount_entry e;
+	struct blkdev b;
+	struct stat st, mst;
+	FILE *f;
+	struct mntent *m;
+	int ret, status;
+
+	if (stat(dev, &st) < 0)
+		return fprintf(stderr, "vtoy-stick: %s: %s\n", dev, strerror(errno)), EXIT_USAGE;
+	f = setmntent("/proc/self/mounts", "re");
+	while (f && (m = getmntent(f)))
+		if (stat(m->mnt_fsname, &mst) == 0 && S_ISBLK(mst.st_mode) && mst.st_rdev == st.st_rdev &&
+		    mountinfo_find(NULL, m->mnt_dir, &e) == 0) {
+			endmntent(f);
+			return check_one(e.target, json);
+		}
+	if (f)
+		endmntent(f);
+	if (geteuid() != 0)
+		return fprintf(stderr, "vtoy-stick: %s is not mounted; mount it, or run as root to have "
+				       "it mounted read-only for the check\n", dev), EXIT_USAGE;
+	if ((ret = blkdev_probe(dev, &b)) < 0 || !b.fstype[0])
+		return fprintf(stderr, "vtoy-stick: %s: no filesystem found\n", dev), EXIT_USAGE;
+	if (!mkdtemp(dir))
+		return fprintf(stderr, "vtoy-stick: mkdtemp: %s\n", strerror(errno)), EXIT_USAGE;
+	ret = mount_probe_ro(dev, dir, b.fstype);
+	if (ret < 0) {
+		rmdir(dir);
+		return fprintf(stderr, "vtoy-stick: %s: mounting its %s read-only failed: %s; mount it "
+				       "yourself (exFAT: mount.exfat-fuse) and name the mount point\n",
+			       dev, b.fstype, strerror(-ret)), EXIT_USAGE;
+	}
+	status = check_one(dir, json);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	return status;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = { { "json", no_argument, NULL, 'j' },
@@ -129,8 +178,13 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (!verbose)
 		log_set_sink(quiet_sink, NULL);
-	if (optind + 1 == argc)
+	if (optind + 1 == argc) {
+		struct stat st;
+
+		if (stat(argv[optind], &st) == 0 && S_ISBLK(st.st_mode))
+			return check_device(argv[optind], json);
 		return check_one(argv[optind], json);
+	}
 	if (optind < argc)
 		return usage(stderr, EXIT_USAGE);
 	ventoy_mounts(&roots, &count);

@@ -220,7 +220,8 @@ static int plan_json(struct create *c)
 static int step_check(struct create *c)
 {
 	const struct stick_create_opts *o = c->o;
-	char dir[PATH_MAX], real[PATH_MAX], base[PATH_MAX], why[512];
+	char dir[PATH_MAX], real[PATH_MAX], base[PATH_MAX];
+	struct iso_view view;
 	struct statvfs sv;
 	struct stat st;
 	int layout = -1;
@@ -274,9 +275,9 @@ static int step_check(struct create *c)
 			return fail(o->for_iso, "is not on the stick at %s", c->root);
 		close(fd);
 		snprintf(iso, sizeof(iso), "%s%s", c->root, o->for_iso);
-		layout = (o->iso_layout ? o->iso_layout : stick_iso_layout)(iso, why, sizeof(why));
+		layout = (o->iso_view ? o->iso_view : iso_view_read)(iso, &view);
 		if (layout < 0 && !c->label)
-			return fail(o->for_iso, "its convention cannot be told (%s); give --label", why);
+			return fail(o->for_iso, "its convention cannot be told (%s); give --label", view.how);
 		if (layout >= 0) {
 			const char *const *labels = stick_store_labels((enum root_layout)layout);
 			bool fits = !c->label;

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "iso_view.h"
+
 #define CREATE_CONF_MAX 16
 
 struct stick_create_opts {
@@ -18,9 +20,8 @@ struct stick_create_opts {
 	size_t conf_count;
 	const char *for_iso;        /* the ISO's path on the stick, or NULL */
 	bool progress;              /* a progress line on stderr */
-	/* How for_iso's layout is told: NULL is stick_iso_layout() (tests
-	 * give a stub, see struct stick_check_opts). */
-	int (*iso_layout)(const char *file, char *why, size_t len);
+	/* How for_iso is read: NULL is iso_view_read() (tests give a stub). */
+	int (*iso_view)(const char *file, struct iso_view *out);
 };
 
 enum create_step {

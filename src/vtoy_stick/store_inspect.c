@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loopdev.h"
 #include "mnt.h"
+#include "iso_change.h"
 #include "persistence_conf.h"
 
 #define FIEMAP_BATCH 256
@@ -181,10 +182,10 @@ static void read_conf(const char *dir, struct store_inspect *out)
 
 /* As root: a read-only loop device and a no-replay mount in a private
  * temporary directory, undone before returning. */
-static void look_inside(int fd, const char *path, struct store_inspect *out)
+static void look_inside(int fd, const char *path, bool block, struct store_inspect *out)
 {
-	char dev[64], dir[] = "/tmp/vtoy-stick-XXXXXX";
-	int loop_fd, ret;
+	char dev[PATH_MAX], dir[] = "/tmp/vtoy-stick-XXXXXX";
+	int loop_fd = -1, ret;
 
 	if (geteuid() != 0) {
 		snprintf(out->not_inside, sizeof(out->not_inside),
@@ -195,15 +196,19 @@ static void look_inside(int fd, const char *path, struct store_inspect *out)
 		snprintf(out->not_inside, sizeof(out->not_inside), "no filesystem to mount");
 		return;
 	}
-	loop_fd = loopdev_attach_fd(fd, true, path, dev, sizeof(dev));
-	if (loop_fd < 0) {
+	if (block)
+		snprintf(dev, sizeof(dev), "%s", path);
+	else
+		loop_fd = loopdev_attach_fd(fd, true, path, dev, sizeof(dev));
+	if (!block && loop_fd < 0) {
 		snprintf(out->not_inside, sizeof(out->not_inside), "no loop device: %s",
 			 strerror(-loop_fd));
 		return;
 	}
 	if (!mkdtemp(dir)) {
 		snprintf(out->not_inside, sizeof(out->not_inside), "mkdtemp: %s", strerror(errno));
-		close(loop_fd);
+		if (loop_fd >= 0)
+			close(loop_fd);
 		return;
 	}
 	ret = mount_probe_ro(dev, dir, out->fstype);
@@ -211,12 +216,21 @@ static void look_inside(int fd, const char *path, struct store_inspect *out)
 		snprintf(out->not_inside, sizeof(out->not_inside), "mounting it read-only failed: %s",
 			 strerror(-ret));
 	} else {
+		int store_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
 		out->inside = store_space(dir, &out->space) == 0;
 		read_conf(dir, out);
+		/* The boot's own reader; "" is no identity, so any record differs. */
+		if (store_fd >= 0 && medium_record_check(store_fd, "", false, out->medium_record,
+							 sizeof(out->medium_record)) != MEDIUM_CHANGED)
+			out->medium_record[0] = 0;
+		if (store_fd >= 0)
+			close(store_fd);
 		umount2(dir, MNT_DETACH);
 	}
 	rmdir(dir);
-	close(loop_fd);
+	if (loop_fd >= 0)
+		close(loop_fd);
 }
 
 int store_inspect(int fd, const char *name, struct store_inspect *out)
@@ -229,18 +243,25 @@ int store_inspect(int fd, const char *name, struct store_inspect *out)
 	out->fragments = -1;
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return -EINVAL;
 	/* The tools open the very file we hold, whatever its path does since. */
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
-	out->size = (unsigned long long)st.st_size;
-	out->allocated = (unsigned long long)st.st_blocks * 512;
-	out->fragments = count_fragments(fd);
+	if (S_ISBLK(st.st_mode)) {
+		/* A partition: its size is the device's, all of it "allocated". */
+		if (ioctl(fd, BLKGETSIZE64, &out->size) < 0)
+			return -errno;
+		out->allocated = out->size;
+	} else {
+		out->size = (unsigned long long)st.st_size;
+		out->allocated = (unsigned long long)st.st_blocks * 512;
+		out->fragments = count_fragments(fd);
+	}
 	if (blkdev_probe(path, &dev) == 0) {
 		snprintf(out->fstype, sizeof(out->fstype), "%s", dev.fstype);
 		snprintf(out->label, sizeof(out->label), "%s", dev.label);
 	}
 	check_fs(path, out);
-	look_inside(fd, name, out);
+	look_inside(fd, name, S_ISBLK(st.st_mode), out);
 	return 0;
 }

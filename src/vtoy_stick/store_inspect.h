@@ -29,11 +29,13 @@ struct store_inspect {
 	bool conf_root_union;       /* "/ union": the whole root persists */
 	char conf_rejects[INSPECT_REJECTS_MAX][320]; /* the boot's own messages */
 	size_t conf_reject_count;
+	char medium_record[1024];   /* the images the boot last met it with (.vtoy-medium), or "" */
 };
 
-/* Inspects the image file open at fd (name: for the loop device's record).
+/* Inspects the image file or partition open at fd (name: the loop
+ * device's record for a file, the device node to mount for a partition).
  * Returns 0 (what could not be learnt is said in the fields), -EINVAL when
- * it is not a regular file, or -errno from fstat. */
+ * it is neither, or -errno. */
 int store_inspect(int fd, const char *name, struct store_inspect *out);
 
 /* Runs argv (a checker, mkfs...) with its output to /dev/null unless

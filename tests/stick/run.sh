@@ -129,6 +129,14 @@ has_problem "/ventoy/ventoy.json: " && jq -e '.ventoy_json.error | contains("lin
 	ok "syntax error named with its line" || bad "syntax error not named"
 cp "$work/good.json" "$d/ventoy/ventoy.json"
 
+echo "== the stick named by its device"
+# (Store partitions beside the stick: this host's loop driver makes no
+# partition devices; the unit test label_partition_found fakes sysfs.)
+dev=$(findmnt -n -o SOURCE "$d")
+"$vs" check --json "$dev" > "$work/check.json"
+expect "check DEVICE: exit status" "$?" 0
+expect "the stick checked is the mount of DEVICE" "$(jq -r .stick "$work/check.json")" "$d"
+
 echo "== the text report and usage"
 "$vs" check "$d" > "$work/report.txt"
 expect "the text report's exit status" "$?" 0

@@ -6,33 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "stick_check.h"
 #include "stick_create.h"
 #include "unit.h"
 
-static int fake_layout(const char *file, char *why, size_t len)
+/* The ISO's layout from its first word; identity from its second line. */
+static int fake_view(const char *file, struct iso_view *out)
 {
 	char word[16] = "";
 	FILE *f = fopen(file, "re");
 
-	if (!f || !fgets(word, sizeof(word), f)) {
-		if (f)
-			fclose(f);
-		snprintf(why, len, "unreadable");
-		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->how, sizeof(out->how), "fake");
+	out->layout = -ENOENT;
+	if (!f)
+		return out->layout;
+	if (fgets(word, sizeof(word), f)) {
+		if (!strncmp(word, "casper", 6))
+			out->layout = ROOT_LAYOUT_CASPER;
+		else if (!strncmp(word, "live", 4))
+			out->layout = ROOT_LAYOUT_LIVE;
 	}
+	if (fgets(out->identity, sizeof(out->identity), f))
+		out->identity[strcspn(out->identity, "\n")] = 0;
 	fclose(f);
-	snprintf(why, len, "fake");
-	if (!strncmp(word, "casper", 6))
-		return ROOT_LAYOUT_CASPER;
-	if (!strncmp(word, "live", 4))
-		return ROOT_LAYOUT_LIVE;
-	return -ENOENT;
+	return out->layout;
 }
 
-static const struct stick_check_opts opts = { .iso_layout = fake_layout };
+static const struct stick_check_opts opts = { .iso_view = fake_view };
 
 static char stick[64];
 
@@ -209,10 +213,72 @@ static void sparse_store_is_a_problem(void)
 	remove_stick();
 }
 
+/* As root (the store is looked into): the record the boot keeps in a store
+ * names other images than the ISO's. */
+static void store_of_other_images_named(void)
+{
+	json_t *r = NULL;
+	size_t problems = 0;
+	char cmd[1024];
+
+	if (geteuid() != 0)
+		return;
+	make_stick();
+	put("/ISO/u.iso", "casper\nfilesystem.squashfs 2000 bytes, built 2026-12-01 10:00:00 UTC\n");
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/rec' && printf 'VTOY_ROOT_IMAGES=filesystem.squashfs 1000 bytes, "
+		 "built 2025-04-01 10:00:00 UTC\\n' > '%s/rec/.vtoy-medium' && head -c 8M /dev/zero > "
+		 "'%s/p/u.dat' && mkfs.ext4 -q -F -E nodiscard -L casper-rw -d '%s/rec' '%s/p/u.dat'",
+		 stick, stick, stick, stick, stick);
+	CHECK_INT(system(cmd), 0);
+	put("/ventoy/ventoy.json", "{\"persistence\": [{\"image\": \"/ISO/u.iso\", \"backend\": \"/p/u.dat\"}]}");
+	CHECK_INT(stick_check(stick, &opts, &r, &problems), 0);
+	CHECK_INT(problems, 0); /* a warning: the boot keeps such a store */
+	CHECK(problem_with(r, "was last used with other images (filesystem.squashfs 1000 bytes, built "
+			      "2025-04-01 10:00:00 UTC); this ISO has filesystem.squashfs 2000 bytes"));
+	json_decref(r);
+	remove_stick();
+}
+
+/* casper searches the stick's disk for a partition labelled casper-rw: a
+ * fake sysfs (sdb1 the stick, sdb2 beside it) and an image file as the
+ * partition's node. */
+static void label_partition_found(void)
+{
+	struct stick_disk disk;
+	struct stick_check_opts o = { .iso_view = fake_view, .disk = &disk };
+	json_t *r = NULL;
+	size_t problems = 0;
+	char cmd[2048], node[300];
+
+	make_stick();
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkdir -p sys/block/sdb/sdb1 sys/block/sdb/sdb2 sys/dev/block dev && "
+		 "touch sys/block/sdb/sdb1/partition sys/block/sdb/sdb2/partition && "
+		 "ln -s ../../block/sdb/sdb1 sys/dev/block/8:17 && ln -s ../../block/sdb sys/dev/block/8:16 && "
+		 "head -c 8M /dev/zero > dev/sdb2 && mkfs.ext4 -q -F -E nodiscard -L casper-rw dev/sdb2",
+		 stick);
+	CHECK_INT(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/sys", stick);
+	snprintf(node, sizeof(node), "%s/dev", stick);
+	CHECK_INT(stick_disk_parts(cmd, node, makedev(8, 16), &disk), 0);
+	CHECK_INT(disk.count, 0); /* a whole disk has no partitions beside it */
+	CHECK_INT(stick_disk_parts(cmd, node, makedev(8, 17), &disk), 0);
+	CHECK_STR(disk.disk, "sdb");
+	CHECK_INT(disk.count, 1);
+	CHECK_STR(disk.parts[0].label, "casper-rw");
+	CHECK_INT(stick_check(stick, &o, &r, &problems), 0);
+	snprintf(node, sizeof(node), "%s/dev/sdb2", stick);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(json_array_get(json_object_get(r, "isos"), 1),
+								    "label_stores"), 0)), node);
+	CHECK(strstr(boot_line(r, "/ISO/u.iso"), "with \"persistent\" on the command line, casper takes "));
+	json_decref(r);
+	remove_stick();
+}
+
 static void create_refuses_and_leaves_nothing(void)
 {
 	struct stick_create_opts o = { .size = 8 << 20, .fstype = "ext4", .label = "casper-rw",
-				       .iso_layout = fake_layout };
+				       .iso_view = fake_view };
 	char file[256], json[256];
 	struct stat st;
 
@@ -247,7 +313,7 @@ static void create_refuses_and_leaves_nothing(void)
 static void created_store_checks_ok(void)
 {
 	struct stick_create_opts o = { .size = 8 << 20, .fstype = "ext4", .for_iso = "/ISO/u.iso",
-				       .iso_layout = fake_layout };
+				       .iso_view = fake_view };
 	char file[256];
 	json_t *r = NULL;
 	size_t problems = 99;
@@ -304,6 +370,8 @@ const struct unit_test stick_tests[] = {
 	UNIT_TEST(near_misses_and_missing_files_named),
 	UNIT_TEST(syntax_error_has_its_place),
 	UNIT_TEST(sparse_store_is_a_problem),
+	UNIT_TEST(store_of_other_images_named),
+	UNIT_TEST(label_partition_found),
 	UNIT_TEST(create_refuses_and_leaves_nothing),
 	UNIT_TEST(created_store_checks_ok),
 	UNIT_TEST(sizes),
