@@ -130,9 +130,9 @@ static json_t *store_json(const char *path, const struct store_inspect *s)
 
 	for (size_t i = 0; i < s->conf_reject_count; i++)
 		json_array_append_new(rejects, json_string(s->conf_rejects[i]));
-	return json_pack("{s:s, s:s*, s:s*, s:I, s:I, s:i, s:s, s:s, s:b, s:s*, s:o, s:o, s:o, "
+	return json_pack("{s:s, s:s, s:s*, s:s*, s:I, s:I, s:i, s:s, s:s, s:b, s:s*, s:o, s:o, s:o, "
 			 "s:o, s:b, s:I, s:b, s:o}",
-			 "path", path, "fstype", s->fstype[0] ? s->fstype : NULL, "label",
+			 "path", path, "kind", s->partition ? "partition" : "file", "fstype", s->fstype[0] ? s->fstype : NULL, "label",
 			 s->label[0] ? s->label : NULL, "size", (json_int_t)s->size, "allocated",
 			 (json_int_t)s->allocated, "fragments", s->fragments, "fsck", s->fsck,
 			 "fsck_detail", s->fsck_detail, "looked_inside", s->inside, "not_inside",

@@ -28,7 +28,7 @@ static int usage(FILE *out, int status)
 	fprintf(out,
 		"Usage: vtoy-stick check [--json] [--verbose] [PATH|DEVICE]\n"
 		"       vtoy-stick create [--size SIZE] [--fs ext4|xfs] [--label LABEL] [--conf LINE]\n"
-		"                         [--for ISO] [--stick PATH] FILE\n"
+		"                         [--for ISO] [--encrypt] [--stick PATH] FILE\n"
 		"       vtoy-stick resize FILE SIZE\n"
 		"\n"
 		"check   what the boot would do with each ISO on the Ventoy stick mounted at PATH,\n"
@@ -49,6 +49,9 @@ static int usage(FILE *out, int status)
 		"  --for ISO     the ISO (its path on the stick) the store is for: its label and\n"
 		"                persistence.conf, and its entry in ventoy/ventoy.json (a backup is\n"
 		"                kept as ventoy.json.bak)\n"
+		"  --encrypt     a LUKS2 container around the filesystem (ext4), as Ventoy's -e\n"
+		"                makes it; the passphrase asked twice on the terminal (or the\n"
+		"                first line of standard input when it is not one)\n"
 		"  --stick PATH  the stick's root (default: the nearest directory above FILE\n"
 		"                holding ventoy/, else the mount holding FILE)\n"
 		"resize  grow a store to SIZE (ext4: resize2fs; XFS: xfs_growfs, as root) after\n"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -27,10 +28,12 @@
 #define SPARE_BYTES (1024ULL * 1024) /* left free on the partition */
 #define JSON_MAX (4 * 1024 * 1024)
 #define XFS_MIN_BYTES (300ULL << 20) /* xfsprogs 5.19 and later */
+#define LUKS_ROOM (16ULL << 20)      /* a LUKS2 header, as Ventoy's tool leaves */
 
 const char *create_step_name(enum create_step step)
 {
-	static const char *const names[] = { "check", "write", "mkfs", "ventoy.json", "commit", "done" };
+	static const char *const names[] = { "check", "write", "mkfs", "encrypt", "ventoy.json",
+					     "commit", "done" };
 
 	return step <= CREATE_STEP_DONE ? names[step] : "?";
 }
@@ -301,6 +304,10 @@ static int step_check(struct create *c)
 	if (!strcmp(o->fstype, "xfs") && o->size < XFS_MIN_BYTES)
 		return fail(c->file, "mkfs.xfs makes no filesystem under 300 MiB; give --size 300M or "
 				     "more, or --fs ext4");
+	if (o->passphrase && strcmp(o->fstype, "ext4"))
+		return fail(c->file, "--encrypt makes ext4 stores only");
+	if (o->passphrase && o->size < 2 * LUKS_ROOM)
+		return fail(c->file, "an encrypted store needs 32M at least (16M go to its LUKS header)");
 	if (c->conf_count && !strcmp(o->fstype, "xfs"))
 		return fail(c->file, "persistence.conf is written into ext4 stores only (an XFS store "
 				     "needs it added by hand after a mount)");
@@ -325,9 +332,16 @@ static int step_write(struct create *c)
 
 static int step_mkfs(struct create *c)
 {
-	char dir[] = "/tmp/vtoy-stick-conf-XXXXXX", conf[64];
+	char dir[] = "/tmp/vtoy-stick-conf-XXXXXX", conf[64], blocks[32];
 	char *ext4[] = { "mkfs.ext4", "-q", "-F", "-L", (char *)c->label, "-E", "nodiscard",
-			 "-d", dir, c->partial, NULL };
+			 "-d", dir, c->partial, NULL, NULL };
+
+	/* Encrypted: the filesystem leaves room at the end for the LUKS
+	 * header that reencrypt moves it behind. */
+	if (c->o->passphrase) {
+		snprintf(blocks, sizeof(blocks), "%lluk", (c->o->size - LUKS_ROOM) >> 10);
+		ext4[10] = blocks;
+	}
 	char *xfs[] = { "mkfs.xfs", "-q", "-f", "-K", "-L", (char *)c->label, c->partial, NULL };
 	FILE *f;
 	int ret;
@@ -352,6 +366,18 @@ static int step_mkfs(struct create *c)
 	unlink(conf);
 	rmdir(dir);
 	return ret ? fail(c->file, "mkfs.ext4 exited with %d", ret) : 0;
+}
+
+/* As Ventoy's -e makes it: the whole file a LUKS container, the filesystem
+ * with its label inside. Offline, so no device-mapper is needed. */
+static int step_encrypt(struct create *c)
+{
+	char *argv[] = { "cryptsetup", "reencrypt", "--encrypt", "--type", "luks2",
+			 "--reduce-device-size", "16M", "--key-file", "-", "--batch-mode",
+			 c->partial, NULL };
+	int ret = stick_run_input(argv, true, c->o->passphrase);
+
+	return ret ? fail(c->file, "cryptsetup reencrypt --encrypt exited with %d", ret) : 0;
 }
 
 static int step_json(struct create *c)
@@ -444,12 +470,12 @@ static void undo(struct create *c, enum create_step failed)
 enum create_step stick_create(const struct stick_create_opts *o)
 {
 	static int (*const steps[])(struct create *) = { step_check, step_write, step_mkfs,
-							 step_json, step_commit };
+							 step_encrypt, step_json, step_commit };
 	struct create c = { .o = o };
 	enum create_step s;
 
 	for (s = CREATE_STEP_CHECK; s < CREATE_STEP_DONE; s++) {
-		if (s == CREATE_STEP_JSON && !c.json)
+		if ((s == CREATE_STEP_JSON && !c.json) || (s == CREATE_STEP_ENCRYPT && !o->passphrase))
 			continue;
 		if (steps[s](&c) < 0) {
 			undo(&c, s);
@@ -459,9 +485,10 @@ enum create_step stick_create(const struct stick_create_opts *o)
 	if (s == CREATE_STEP_DONE) {
 		char size[32];
 
-		printf("made %s: %s, label \"%s\", %s%s\n", c.in_stick, o->fstype, c.label,
+		printf("made %s: %s, label \"%s\", %s%s%s\n", c.in_stick, o->fstype, c.label,
 		       store_space_size(o->size, size, sizeof(size)),
-		       c.conf_count ? ", with persistence.conf" : "");
+		       c.conf_count ? ", with persistence.conf" : "",
+		       o->passphrase ? ", inside LUKS2" : "");
 		if (c.json)
 			printf("ventoy/ventoy.json now offers %s for %s%s\n", c.in_stick, o->for_iso,
 			       c.json_existed ? " (the old file is ventoy.json.bak)" : "");
@@ -470,19 +497,65 @@ enum create_step stick_create(const struct stick_create_opts *o)
 	return s;
 }
 
+#define PASS_MAX 512
+
+/* The passphrase: asked twice on the terminal with echo off; from a pipe
+ * (scripts, tests), its first line. */
+static int read_passphrase(const char *file, char *out, size_t len)
+{
+	char again[PASS_MAX];
+	struct termios old, quiet;
+	FILE *tty = isatty(0) ? fopen("/dev/tty", "r+e") : NULL;
+	FILE *in = tty ? tty : stdin;
+	bool ok;
+
+	if (tty) {
+		tcgetattr(fileno(tty), &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+		fprintf(tty, "Passphrase for %s: ", file);
+		fflush(tty);
+	}
+	ok = fgets(out, (int)len, in) != NULL;
+	if (ok && tty) {
+		fprintf(tty, "\nThe same again: ");
+		fflush(tty);
+		ok = fgets(again, sizeof(again), tty) != NULL && !strcmp(again, out);
+		explicit_bzero(again, sizeof(again));
+		if (!ok)
+			fprintf(stderr, "\nvtoy-stick: the two passphrases differ");
+	}
+	if (tty) {
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+		fputc('\n', tty);
+		fclose(tty);
+	}
+	if (ok)
+		out[strcspn(out, "\n")] = 0;
+	if (!ok || !out[0]) {
+		fprintf(stderr, "vtoy-stick: no passphrase; nothing was made\n");
+		return -1;
+	}
+	return 0;
+}
+
 int stick_create_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "size", required_argument, NULL, 's' }, { "fs", required_argument, NULL, 'f' },
 		{ "label", required_argument, NULL, 'L' }, { "conf", required_argument, NULL, 'c' },
 		{ "for", required_argument, NULL, 'F' }, { "stick", required_argument, NULL, 'S' },
+		{ "encrypt", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	struct stick_create_opts o = { .size = 1ULL << 30, .fstype = "ext4",
 				       .progress = isatty(2) };
-	int ch;
+	bool encrypt = false;
+	char pass[PASS_MAX];
+	int ch, ret;
 
-	while ((ch = getopt_long(argc, argv, "s:f:L:c:F:S:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:f:L:c:F:S:eh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (stick_parse_size(optarg, &o.size) < 0) {
@@ -501,9 +574,10 @@ int stick_create_main(int argc, char **argv)
 			break;
 		case 'F': o.for_iso = optarg; break;
 		case 'S': o.stick = optarg; break;
+		case 'e': encrypt = true; break;
 		case 'h':
 			printf("Usage: vtoy-stick create [--size SIZE] [--fs ext4|xfs] [--label LABEL]\n"
-			       "         [--conf LINE]... [--for ISO] [--stick PATH] FILE\n"
+			       "         [--conf LINE]... [--for ISO] [--encrypt] [--stick PATH] FILE\n"
 			       "See vtoy-stick --help and vtoy-stick(8).\n");
 			return 0;
 		default:
@@ -515,5 +589,12 @@ int stick_create_main(int argc, char **argv)
 		return 2;
 	}
 	o.file = argv[optind];
-	return stick_create(&o) == CREATE_STEP_DONE ? 0 : 2;
+	if (encrypt) {
+		if (read_passphrase(o.file, pass, sizeof(pass)) < 0)
+			return 2;
+		o.passphrase = pass;
+	}
+	ret = stick_create(&o) == CREATE_STEP_DONE ? 0 : 2;
+	explicit_bzero(pass, sizeof(pass));
+	return ret;
 }

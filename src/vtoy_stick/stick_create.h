@@ -19,6 +19,7 @@ struct stick_create_opts {
 	const char *conf[CREATE_CONF_MAX]; /* persistence.conf lines */
 	size_t conf_count;
 	const char *for_iso;        /* the ISO's path on the stick, or NULL */
+	const char *passphrase;     /* non-NULL: a LUKS2 container around the filesystem */
 	bool progress;              /* a progress line on stderr */
 	/* How for_iso is read: NULL is iso_view_read() (tests give a stub). */
 	int (*iso_view)(const char *file, struct iso_view *out);
@@ -28,6 +29,7 @@ enum create_step {
 	CREATE_STEP_CHECK,  /* the arguments, the file, the space, ventoy.json */
 	CREATE_STEP_WRITE,  /* every block of a temporary file written */
 	CREATE_STEP_MKFS,   /* the filesystem, with persistence.conf */
+	CREATE_STEP_ENCRYPT, /* LUKS2 around it (cryptsetup reencrypt --encrypt, offline) */
 	CREATE_STEP_JSON,   /* ventoy.json's new text beside it */
 	CREATE_STEP_COMMIT, /* both renamed into place */
 	CREATE_STEP_DONE,

@@ -28,6 +28,8 @@ static void print_store(const json_t *s, FILE *out)
 					 free_b, sizeof(free_b)));
 	if (frags > 0)
 		fprintf(out, ", %lld fragment%s", (long long)frags, frags > 1 ? "s" : "");
+	else if (frags < 0 && !strcmp(str(s, "kind"), "file"))
+		fprintf(out, ", fragments unknown (the filesystem does not say)");
 	fprintf(out, ", fsck %s", str(s, "fsck"));
 	if (json_is_true(json_object_get(s, "persistence_conf")))
 		fprintf(out, ", persistence.conf with %lld entr%s",

@@ -10,7 +10,6 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "blkdev.h"
@@ -22,52 +21,6 @@
 
 #define FIEMAP_BATCH 256
 #define CONF_MAX (64 * 1024)
-
-int stick_capture(char *const argv[], bool verbose, char *out, size_t len)
-{
-	int pipefd[2] = { -1, -1 }, status, fd;
-	size_t used = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (out && pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		if (out)
-			close(pipefd[0]), close(pipefd[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		fd = verbose ? -1 : open("/dev/null", O_RDWR);
-		if (out)
-			dup2(pipefd[1], 1);
-		else if (fd >= 0)
-			dup2(fd, 1);
-		if (fd >= 0)
-			dup2(fd, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (out) {
-		close(pipefd[1]);
-		while ((n = read(pipefd[0], out + used, len - 1 - used)) > 0 ||
-		       (n < 0 && errno == EINTR))
-			if (n > 0)
-				used += (size_t)n;
-		out[used] = 0;
-		close(pipefd[0]);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-int stick_run(char *const argv[], bool verbose)
-{
-	return stick_capture(argv, verbose, NULL, 0);
-}
 
 /* Fragments: extents merged where one starts on disk where the previous
  * ends (ext4 splits a contiguous file at 128 MiB). */
@@ -251,6 +204,7 @@ int store_inspect(int fd, const char *name, struct store_inspect *out)
 		/* A partition: its size is the device's, all of it "allocated". */
 		if (ioctl(fd, BLKGETSIZE64, &out->size) < 0)
 			return -errno;
+		out->partition = true;
 		out->allocated = out->size;
 	} else {
 		out->size = (unsigned long long)st.st_size;

@@ -14,6 +14,7 @@
 #define INSPECT_REJECTS_MAX 16
 
 struct store_inspect {
+	bool partition;             /* a partition, not an image file */
 	char fstype[32];            /* libblkid's TYPE, "" when none */
 	char label[128];
 	unsigned long long size;      /* bytes */
@@ -38,11 +39,6 @@ struct store_inspect {
  * it is neither, or -errno. */
 int store_inspect(int fd, const char *name, struct store_inspect *out);
 
-/* Runs argv (a checker, mkfs...) with its output to /dev/null unless
- * verbose. Returns its exit status, or -errno when it could not run. */
-int stick_run(char *const argv[], bool verbose);
-/* The same with its stdout into out (at most len - 1 bytes, NUL ended);
- * out NULL: as stick_run(). */
-int stick_capture(char *const argv[], bool verbose, char *out, size_t len);
+#include "stick_run.h"
 
 #endif

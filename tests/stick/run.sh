@@ -52,6 +52,19 @@ expect "ventoy.json offers each store to its ISO" \
 expect "the boot line for the casper ISO" "$(jq -r '.isos[] | select(.path == "/ISO/ubuntu.iso") | .boot[0]' "$work/check.json")" \
 	"persistence: Ventoy's menu offers 1 store; the only backend, no autosel: casper will use /persistence/ubuntu.dat"
 
+echo "== create --encrypt"
+echo "stick-test-pass" | "$vs" create --size 48M --encrypt --label casper-rw "$d/persistence/enc.dat" >/dev/null
+expect "create --encrypt (the passphrase on stdin): exit status" "$?" 0
+expect "the store is a LUKS container" "$(blkid -o value -s TYPE "$d/persistence/enc.dat")" crypto_LUKS
+printf 'stick-test-pass' | cryptsetup open --test-passphrase --key-file - "$d/persistence/enc.dat" &&
+	ok "the passphrase unlocks it" || bad "the passphrase does not unlock it"
+printf 'other' | cryptsetup open --test-passphrase --key-file - "$d/persistence/enc.dat" 2>/dev/null &&
+	bad "another passphrase unlocks it" || ok "another passphrase does not"
+"$vs" create --size 48M --encrypt "$d/persistence/enc2.dat" </dev/null 2>"$work/err"
+expect "create --encrypt without a passphrase: exit status" "$?" 2
+test ! -e "$d/persistence/enc2.dat" && ok "nothing made without a passphrase" || bad "enc2.dat made"
+rm -f "$d/persistence/enc.dat"
+
 echo "== create and resize refuse, leaving the stick as it was"
 before=$(tree)
 "$vs" create --size 32M "$d/persistence/ubuntu.dat" 2>"$work/err"
@@ -76,6 +89,12 @@ expect "the stick after every refused create" "$(tree)" "$before"
 "$vs" resize "$d/persistence/ubuntu.dat" 16M 2>"$work/err"
 expect "resize to a smaller size: exit status" "$?" 2
 expect "the stick after the refused resize" "$(tree)" "$before"
+inuse=$(losetup --find --show --read-only "$d/persistence/ubuntu.dat")
+"$vs" resize "$d/persistence/ubuntu.dat" 64M 2>"$work/err"
+expect "resize of a store a loop device uses: exit status" "$?" 2
+grep -q "is in use: $inuse" "$work/err" && ok "it names the loop device" || bad "$(cat "$work/err")"
+losetup -d "$inuse"
+expect "the stick after the refused resize (in use)" "$(tree)" "$before"
 
 echo "== resize"
 "$vs" resize "$d/persistence/ubuntu.dat" 48M >/dev/null

@@ -179,6 +179,30 @@ static void near_misses_and_missing_files_named(void)
 	remove_stick();
 }
 
+/* Ventoy's per-boot-mode key is reported beside the plain one. */
+static void mode_keys_reported(void)
+{
+	json_t *r = NULL;
+	size_t problems = 9;
+	const json_t *v;
+
+	make_stick();
+	CHECK_INT(store("/p/u.dat", "casper-rw"), 0);
+	CHECK_INT(store("/p/e.dat", "casper-rw"), 0);
+	put("/ventoy/ventoy.json",
+	    "{\"persistence\": [{\"image\": \"/ISO/u.iso\", \"backend\": \"/p/u.dat\", \"autosel\": 1}],\n"
+	    " \"persistence_uefi\": [{\"image\": \"/ISO/u.iso\", \"backend\": \"/p/e.dat\", \"autosel\": 1}]}");
+	CHECK_INT(stick_check(stick, &opts, &r, &problems), 0);
+	CHECK_INT(problems, 0);
+	v = json_object_get(json_array_get(json_object_get(r, "isos"), 1), "ventoy");
+	CHECK_INT(json_array_size(v), 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(v, 0), "key")), "persistence");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(v, 1), "key")), "persistence_uefi");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(v, 1), "chosen")), "/p/e.dat");
+	json_decref(r);
+	remove_stick();
+}
+
 static void syntax_error_has_its_place(void)
 {
 	json_t *r = NULL;
@@ -368,6 +392,7 @@ const struct unit_test stick_tests[] = {
 	UNIT_TEST(good_store_is_used),
 	UNIT_TEST(wrong_label_named_with_fix),
 	UNIT_TEST(near_misses_and_missing_files_named),
+	UNIT_TEST(mode_keys_reported),
 	UNIT_TEST(syntax_error_has_its_place),
 	UNIT_TEST(sparse_store_is_a_problem),
 	UNIT_TEST(store_of_other_images_named),
