@@ -91,6 +91,12 @@ void log_set_sink(log_sink_fn fn, void *ctx)
 	sink_ctx = ctx;
 }
 
+void log_get_sink(log_sink_fn *fn, void **ctx)
+{
+	*fn = sink;
+	*ctx = sink_ctx;
+}
+
 void log_set_debug(int on)
 {
 	debug_enabled = on;

@@ -22,6 +22,8 @@ void log_set_debug(int on);
  * default), so that a report can show what the boot's code would log. */
 typedef void (*log_sink_fn)(int level, const char *msg, void *ctx);
 void log_set_sink(log_sink_fn fn, void *ctx);
+/* The sink in place, to put it back after borrowing it. */
+void log_get_sink(log_sink_fn *fn, void **ctx);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_err(...) log_msg(VLOG_ERR, __VA_ARGS__)

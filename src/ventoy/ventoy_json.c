@@ -211,6 +211,7 @@ static int find_entry(const json_t *list, const char *iso_path,
 				say(c, "persistence entry %zu (%s) matches but is skipped: %s",
 				    i + 1, printable(json_string_value(image), a), problem);
 			refused = true;
+			c->skipped = true;
 			continue;
 		}
 		c->matched = true;

@@ -27,6 +27,7 @@ struct ventoy_persistence_choice {
 	long long timeout;        /* seconds; -1 when absent or invalid */
 	int chosen;               /* index into backends, or -1 for none */
 	bool near_miss;           /* none matched, but an entry's image nearly does (reason names it) */
+	bool skipped;             /* an entry matched but could not be used (reason says why) */
 	char reason[256];         /* how it was chosen or why nothing was, for a log line */
 };
 

@@ -49,13 +49,14 @@ struct check {
 	struct store_inspect *store_info; /* STORES_MAX of them */
 	size_t store_count;
 	const char *identity;       /* the ISO being looked at: its images' identity, or "" */
+	const char *shown_root;     /* the stick's root as the user knows it, for fixes */
 	const struct stick_disk *disk; /* the stick's other partitions */
 };
 
 static void problem(struct check *c, const char *severity, const char *iso, const char *store,
 		    const char *what, const char *fix)
 {
-	json_t *p = json_pack("{s:s, s:s*, s:s*, s:s, s:s*}", "severity", severity, "iso", iso,
+	json_t *p = json_pack("{s:s, s:s?, s:s?, s:s, s:s?}", "severity", severity, "iso", iso,
 			      "store", store, "what", what, "fix", fix);
 
 	if (p)
@@ -145,10 +146,21 @@ static json_t *store_json(const char *path, const struct store_inspect *s)
 			 "conf_root_union", s->conf_root_union, "conf_rejects", rejects);
 }
 
+/* Where the user finds the store: a partition's node, or the file under
+ * the stick's mount point. */
+static const char *host_path(const struct check *c, const char *path,
+			     const struct store_inspect *s, char *buf, size_t len)
+{
+	if (s->partition)
+		return path;
+	snprintf(buf, len, "%s%s", c->shown_root, path);
+	return buf;
+}
+
 /* A store's own problems, whatever the ISO: once per store. */
 static void store_problems(struct check *c, const char *path, const struct store_inspect *s)
 {
-	char what[512], fix[512], a[32], b[32];
+	char what[512], fix[PATH_MAX + 64], a[32], b[32], where[PATH_MAX];
 
 	if (!s->fstype[0])
 		problem(c, "problem", NULL, path, "holds no filesystem",
@@ -171,9 +183,10 @@ static void store_problems(struct check *c, const char *path, const struct store
 	}
 	if (!strcmp(s->fsck, "unclean")) {
 		snprintf(what, sizeof(what), "its filesystem has errors (%s)", s->fsck_detail);
-		snprintf(fix, sizeof(fix), "%s", !strncmp(s->fstype, "ext", 3) ? "e2fsck -f FILE"
-						   : !strcmp(s->fstype, "xfs") ? "xfs_repair FILE"
-						   : "btrfs check --repair FILE");
+		snprintf(fix, sizeof(fix), "%s %s", !strncmp(s->fstype, "ext", 3) ? "e2fsck -f"
+						      : !strcmp(s->fstype, "xfs") ? "xfs_repair"
+						      : "btrfs check --repair",
+			 host_path(c, path, s, where, sizeof(where)));
 		problem(c, "problem", NULL, path, what, fix);
 	}
 	if (s->inside && strcmp(s->space.state, "ok")) {
@@ -249,30 +262,36 @@ static const char *relabel_tool(const char *fstype)
 										: "e2label";
 }
 
-/* What the ISO's convention asks of a store Ventoy hands it. Returns
- * false when the ISO's own boot would not take it. */
-static bool store_fits(struct check *c, const char *iso, int layout, const char *path,
-		       const struct store_inspect *s)
+enum fit {
+	FIT_YES,
+	FIT_NO,      /* the ISO's own boot would not take it (a problem says why) */
+	FIT_UNKNOWN, /* cannot be told without looking inside (not root) */
+};
+
+/* What the ISO's convention asks of a store Ventoy hands it. */
+static enum fit store_fits(struct check *c, const char *iso, int layout, const char *path,
+			   const struct store_inspect *s)
 {
 	const char *const *labels;
-	char what[512], fix[768];
-	bool fits = true;
+	char what[512], fix[PATH_MAX + 256], where[PATH_MAX];
+	enum fit fits = FIT_YES;
 
 	if (layout < 0 || !s->fstype[0] || !strcmp(s->fstype, "crypto_LUKS"))
-		return true;
+		return FIT_YES;
 	labels = stick_store_labels((enum root_layout)layout);
+	host_path(c, path, s, where, sizeof(where));
 	if (!label_in(s->label, labels)) {
-		fits = false;
+		fits = FIT_NO;
 		snprintf(what, sizeof(what), "label is \"%s\" but this ISO is %s, which looks for %s%s%s",
 			 s->label, root_layout_name((enum root_layout)layout), labels[0],
 			 labels[1] ? " or " : "", labels[1] ? labels[1] : "");
 		if (!strcmp(s->fstype, "xfs"))
-			snprintf(fix, sizeof(fix), "relabel it: xfs_admin -L %s %s%s; or make one: "
-				 "vtoy-stick create --for %s FILE", labels[0], c->root, path, iso);
+			snprintf(fix, sizeof(fix), "relabel it: xfs_admin -L %s %s; or make one: "
+				 "vtoy-stick create --for %s FILE", labels[0], where, iso);
 		else
-			snprintf(fix, sizeof(fix), "relabel it: %s %s%s %s; or make one: "
-				 "vtoy-stick create --for %s FILE", relabel_tool(s->fstype), c->root,
-				 path, labels[0], iso);
+			snprintf(fix, sizeof(fix), "relabel it: %s %s %s; or make one: "
+				 "vtoy-stick create --for %s FILE", relabel_tool(s->fstype), where,
+				 labels[0], iso);
 		problem(c, "problem", iso, path, what, fix);
 	}
 	if (s->medium_record[0] && c->identity && c->identity[0] &&
@@ -284,11 +303,17 @@ static bool store_fits(struct check *c, const char *iso, int layout, const char 
 			"(vtoy-stick create --for ISO FILE)");
 	}
 	if (layout == ROOT_LAYOUT_LIVE && s->inside && !s->conf_present) {
-		fits = false;
+		fits = FIT_NO;
 		problem(c, "problem", iso, path,
 			"has no persistence.conf: live-boot ignores a store without one",
 			"add a persistence.conf holding \"/ union\" at its root (mount it, or make it "
 			"again with vtoy-stick create --for ISO)");
+	}
+	if (layout == ROOT_LAYOUT_LIVE && !s->inside && fits == FIT_YES) {
+		fits = FIT_UNKNOWN;
+		snprintf(what, sizeof(what), "its persistence.conf was not read (%s): whether live-boot "
+			 "uses it cannot be told", s->not_inside);
+		problem(c, "warning", iso, path, what, "run vtoy-stick check as root");
 	}
 	return fits;
 }
@@ -297,17 +322,15 @@ static bool store_fits(struct check *c, const char *iso, int layout, const char 
 
 /* Whether the backend at path (in the entry's full list, before missing
  * ones were dropped) is one the ISO's boot takes. */
-static bool chosen_fits(const struct check *c, const char *path, const bool *fits,
-			const json_t *backends)
+static enum fit chosen_fits(const char *path, const enum fit *fits, const json_t *backends)
 {
 	const json_t *b;
 	size_t i;
 
-	(void)c;
 	json_array_foreach(backends, i, b)
 		if (!strcmp(json_string_value(b), path))
-			return i >= VENTOY_BACKENDS_SEEN || fits[i];
-	return true;
+			return i >= VENTOY_BACKENDS_SEEN ? FIT_UNKNOWN : fits[i];
+	return FIT_UNKNOWN;
 }
 
 /* Ventoy's persistence plugin for one ISO, for each boot-mode key present.
@@ -317,7 +340,7 @@ static bool ventoy_for_iso(struct check *c, const char *json, size_t len, const 
 {
 	json_t *entries = json_array();
 	bool any = false;
-	bool fits[VENTOY_BACKENDS_SEEN] = { 0 };
+	enum fit fits[VENTOY_BACKENDS_SEEN] = { 0 };
 
 	json_object_set_new(iso_j, "ventoy", entries);
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
@@ -334,6 +357,9 @@ static bool ventoy_for_iso(struct check *c, const char *json, size_t len, const 
 			if (ch.near_miss)
 				problem(c, "problem", iso, NULL, ch.reason,
 					"write the entry's \"image\" exactly as the ISO's path on the stick");
+			else if (ch.skipped)
+				problem(c, "problem", iso, NULL, ch.reason,
+					"give the entry a \"backend\": an absolute path, or a list of them");
 			ventoy_persistence_choice_free(&ch);
 			continue;
 		}
@@ -366,7 +392,13 @@ static bool ventoy_for_iso(struct check *c, const char *json, size_t len, const 
 		if (ch.count == 0)
 			snprintf(line, sizeof(line), "%s: entry %zu names no store that is on the stick: "
 				 "Ventoy boots it without persistence", key, ch.entry + 1);
-		else if (ch.chosen >= 0 && !chosen_fits(c, ch.backends[ch.chosen], fits, backends))
+		else if (ch.chosen >= 0 &&
+			 chosen_fits(ch.backends[ch.chosen], fits, backends) == FIT_UNKNOWN)
+			snprintf(line, sizeof(line), "%s: Ventoy's menu offers %zu store%s; %s: %s will use %s "
+				 "if it holds a persistence.conf (not read: see the warnings)", key, ch.count,
+				 ch.count > 1 ? "s" : "", ch.reason,
+				 root_layout_name((enum root_layout)layout), ch.backends[ch.chosen]);
+		else if (ch.chosen >= 0 && chosen_fits(ch.backends[ch.chosen], fits, backends) == FIT_NO)
 			snprintf(line, sizeof(line), "%s: Ventoy's menu offers %zu store%s; %s: Ventoy hands "
 				 "over %s, but %s will not use it (see the problems): it boots without "
 				 "persistence", key, ch.count, ch.count > 1 ? "s" : "", ch.reason,
@@ -468,7 +500,8 @@ static char *read_ventoy_json(struct check *c, size_t *len, json_t *vj)
 int stick_check(const char *root, const struct stick_check_opts *opts, json_t **report,
 		size_t *problems)
 {
-	struct check c = { .root = root, .opts = opts };
+	struct check c = { .root = root, .opts = opts,
+			   .shown_root = opts && opts->shown_root ? opts->shown_root : root };
 	json_t *vj = json_object(), *isos = json_array(), *iso_list = json_array();
 	struct vjson doc = { 0 };
 	static const struct stick_disk none;
@@ -491,7 +524,7 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 	}
 	c.stores = json_array();
 	c.problems = json_array();
-	c.report = json_pack("{s:s, s:o, s:o, s:o, s:o}", "stick", root, "ventoy_json", vj, "isos",
+	c.report = json_pack("{s:s, s:o, s:o, s:o, s:o}", "stick", c.shown_root, "ventoy_json", vj, "isos",
 			     isos, "stores", c.stores, "problems", c.problems);
 	if (!c.report) {
 		close(c.root_fd);
@@ -546,6 +579,7 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 		json_array_append_new(isos, iso_j);
 		if (!json)
 			json_object_set_new(iso_j, "ventoy", json_array());
+		json_object_set_new(iso_j, "label_stores", json_array());
 		if (!json || !ventoy_for_iso(&c, json, len, doc.root, iso, layout, iso_j, decisions))
 			label_files(&c, iso, layout, iso_j, decisions);
 		if (!json_array_size(decisions))
@@ -553,6 +587,11 @@ int stick_check(const char *root, const struct stick_check_opts *opts, json_t **
 					      json_string(layout >= 0 ? "no store found for it: it boots without persistence"
 								      : "its convention is not known: what the boot does cannot be told"));
 		json_object_set_new(iso_j, "boot", decisions);
+	}
+	if (!json_array_size(iso_list)) {
+		snprintf(why, sizeof(why), "no *.iso found under %s", c.shown_root);
+		problem(&c, "problem", NULL, NULL, why,
+			"name the mount point of the stick's Ventoy partition (where ventoy/ventoy.json is)");
 	}
 	json_decref(iso_list);
 	vjson_free(&doc);

@@ -18,6 +18,10 @@ struct stick_check_opts {
 	int (*iso_view)(const char *file, struct iso_view *out);
 	/* The stick's other partitions: NULL reads them (stick_disk_read()). */
 	const struct stick_disk *disk;
+	/* The stick's root as the user knows it (a device checked through a
+	 * temporary mount): the report's "stick" and the paths in fixes.
+	 * NULL: root. */
+	const char *shown_root;
 };
 
 /* Checks the stick whose Ventoy partition is mounted (or copied) at root.

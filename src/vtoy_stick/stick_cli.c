@@ -38,20 +38,21 @@ static int usage(FILE *out, int status)
 		"        every problem with its fix. Reads only: ISOs are listed with xorriso; as\n"
 		"        root it also looks inside the stores (read-only loop mounts).\n"
 		"  --json     the same as one JSON document\n"
-		"  --verbose  also the boot code's own lines as it decides\n"
+		"  --verbose  also the boot code's own log lines on stderr (a module list\n"
+		"             naming a missing image, and such)\n"
 		"create  make a store the boot accepts: FILE written in full (not sparse), the\n"
 		"        filesystem made with the label the ISO's convention needs\n"
 		"  --size SIZE   bytes, or with K, M, G (default 1G)\n"
 		"  --fs TYPE     ext4 (default) or xfs\n"
 		"  --label L     the filesystem label (default: what --for's ISO needs, else casper-rw)\n"
-		"  --conf LINE   a persistence.conf line (repeatable; ext4 only); live-boot ISOs get\n"
+		"  --conf LINE   a persistence.conf line (repeatable); live-boot ISOs get\n"
 		"                \"/ union\" by default\n"
 		"  --for ISO     the ISO (its path on the stick) the store is for: its label and\n"
 		"                persistence.conf, and its entry in ventoy/ventoy.json (a backup is\n"
 		"                kept as ventoy.json.bak)\n"
 		"  --encrypt     a LUKS2 container around the filesystem (ext4), as Ventoy's -e\n"
-		"                makes it; the passphrase asked twice on the terminal (or the\n"
-		"                first line of standard input when it is not one)\n"
+		"                makes it; the passphrase asked twice on the terminal once the rest\n"
+		"                is checked (or the first line of standard input when not a terminal)\n"
 		"  --stick PATH  the stick's root (default: the nearest directory above FILE\n"
 		"                holding ventoy/, else the mount holding FILE)\n"
 		"resize  grow a store to SIZE (ext4: resize2fs; XFS: xfs_growfs, as root) after\n"
@@ -97,11 +98,12 @@ static void quiet_sink(int level, const char *msg, void *ctx)
 	(void)level, (void)msg, (void)ctx;
 }
 
-static int check_one(const char *root, bool json)
+static int check_one(const char *root, const char *shown_root, bool json)
 {
+	struct stick_check_opts opts = { .shown_root = shown_root };
 	json_t *report;
 	size_t problems;
-	int ret = stick_check(root, NULL, &report, &problems);
+	int ret = stick_check(root, &opts, &report, &problems);
 
 	if (ret < 0) {
 		fprintf(stderr, "vtoy-stick: %s: %s\n", root, strerror(-ret));
@@ -121,7 +123,7 @@ static int check_one(const char *root, bool json)
  * read-only, no-journal-replay mount for the time of the check. */
 static int check_device(const char *dev, bool json)
 {
-	char dir[] = "/tmp/vtoy-stick-dev-XXXXXX";
+	char dir[] = "/tmp/vtoy-stick-dev-XXXXXX", shown[PATH_MAX + 32];
 	struct mount_entry e;
 	struct blkdev b;
 	struct stat st, mst;
@@ -136,7 +138,7 @@ static int check_device(const char *dev, bool json)
 		if (stat(m->mnt_fsname, &mst) == 0 && S_ISBLK(mst.st_mode) && mst.st_rdev == st.st_rdev &&
 		    mountinfo_find(NULL, m->mnt_dir, &e) == 0) {
 			endmntent(f);
-			return check_one(e.target, json);
+			return check_one(e.target, NULL, json);
 		}
 	if (f)
 		endmntent(f);
@@ -154,7 +156,8 @@ static int check_device(const char *dev, bool json)
 				       "yourself (exFAT: mount.exfat-fuse) and name the mount point\n",
 			       dev, b.fstype, strerror(-ret)), EXIT_USAGE;
 	}
-	status = check_one(dir, json);
+	snprintf(shown, sizeof(shown), "(%s's mount point)", dev);
+	status = check_one(dir, shown, json);
 	umount2(dir, MNT_DETACH);
 	rmdir(dir);
 	return status;
@@ -176,8 +179,10 @@ static int cmd_check(int argc, char **argv)
 			json = true;
 		else if (c == 'v')
 			verbose = true;
+		else if (c == 'h')
+			return usage(stdout, 0);
 		else
-			return usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : EXIT_USAGE);
+			return fprintf(stderr, "vtoy-stick check: see vtoy-stick --help\n"), EXIT_USAGE;
 	}
 	if (!verbose)
 		log_set_sink(quiet_sink, NULL);
@@ -186,10 +191,12 @@ static int cmd_check(int argc, char **argv)
 
 		if (stat(argv[optind], &st) == 0 && S_ISBLK(st.st_mode))
 			return check_device(argv[optind], json);
-		return check_one(argv[optind], json);
+		return check_one(argv[optind], NULL, json);
 	}
-	if (optind < argc)
-		return usage(stderr, EXIT_USAGE);
+	if (optind < argc) {
+		fprintf(stderr, "vtoy-stick check: one stick at a time (vtoy-stick --help)\n");
+		return EXIT_USAGE;
+	}
 	ventoy_mounts(&roots, &count);
 	if (!count) {
 		fprintf(stderr, "vtoy-stick: no mounted partition labelled Ventoy; name the stick's "
@@ -197,7 +204,7 @@ static int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < count; i++) {
-		int s = check_one(roots[i], json);
+		int s = check_one(roots[i], NULL, json);
 
 		status = s > status ? s : status;
 		free(roots[i]);

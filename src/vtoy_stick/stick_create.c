@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/statvfs.h>
 #include <termios.h>
 #include <unistd.h>
@@ -50,6 +51,9 @@ struct create {
 	size_t conf_count;
 	json_t *json;               /* ventoy.json as it will be, when --for */
 	bool json_existed;
+	bool partial_made;
+	bool json_partial_made;
+	char pass[512];             /* --encrypt's passphrase */
 	bool store_placed;
 	bool made_ventoy_dir;
 };
@@ -127,24 +131,51 @@ static int check_conf(struct create *c)
 {
 	char text[CREATE_CONF_MAX * (PCONF_LINE_MAX + 1)] = "";
 	struct pconf conf = { 0 };
+	log_sink_fn prev;
+	void *prev_ctx;
 	int rejects = 0;
 
 	for (size_t i = 0; i < c->conf_count; i++) {
 		strncat(text, c->conf[i], PCONF_LINE_MAX);
 		strcat(text, "\n");
 	}
+	log_get_sink(&prev, &prev_ctx);
 	log_set_sink(conf_reject, &rejects);
 	pconf_parse(text, strlen(text), "persistence.conf", &conf);
-	log_set_sink(NULL, NULL);
+	log_set_sink(prev, prev_ctx);
 	pconf_free(&conf);
 	return rejects ? -EINVAL : 0;
 }
 
-/* ventoy.json with the store added to the ISO's persistence entry (or a
+static const char *const json_keys[] = { "persistence",     "persistence_legacy",
+					 "persistence_uefi", "persistence_ia32",
+					 "persistence_aa64", "persistence_mips" };
+
+/* The store as one more backend of entry, unless it is listed already. */
+static void add_backend(json_t *entry, const char *path)
+{
+	json_t *backend = json_object_get(entry, "backend"), *b;
+	size_t i;
+
+	if (json_is_string(backend)) {
+		if (strcmp(json_string_value(backend), path))
+			json_object_set_new(entry, "backend", json_pack("[O, s]", backend, path));
+	} else if (json_is_array(backend)) {
+		json_array_foreach(backend, i, b)
+			if (json_is_string(b) && !strcmp(json_string_value(b), path))
+				return;
+		json_array_append_new(backend, json_string(path));
+	} else {
+		json_object_set_new(entry, "backend", json_string(path));
+	}
+}
+
+/* ventoy.json with the store added to the ISO's persistence entries (or a
  * new entry), the rest kept as it was. */
 static int plan_json(struct create *c)
 {
-	json_t *pers, *entry = NULL, *backend;
+	json_t *pers, *entry = NULL;
+	bool found = false;
 	json_error_t err;
 	struct vjson doc = { 0 };
 	size_t i;
@@ -189,33 +220,32 @@ static int plan_json(struct create *c)
 		if (!json_is_object(c->json))
 			return fail(c->json_path, "is not a JSON object; correct it first");
 	}
-	pers = json_object_get(c->json, "persistence");
-	if (!pers) {
-		pers = json_array();
-		json_object_set_new(c->json, "persistence", pers);
-	} else if (!json_is_array(pers)) {
-		return fail(c->json_path, "\"persistence\" is not an array; correct it first");
-	}
-	json_array_foreach(pers, i, entry) {
-		const char *image = json_string_value(json_object_get(entry, "image"));
+	/* The ISO's entry in "persistence" and in each per-boot-mode key
+	 * ("persistence_uefi"...) that has one: Ventoy reads the latter in
+	 * that mode. No entry anywhere: a new one in "persistence". */
+	for (size_t m = 0; m < sizeof(json_keys) / sizeof(json_keys[0]); m++) {
+		pers = json_object_get(c->json, json_keys[m]);
+		if (!pers)
+			continue;
+		if (!json_is_array(pers))
+			return fail(c->json_path, "\"%s\" is not an array; correct it first", json_keys[m]);
+		json_array_foreach(pers, i, entry) {
+			const char *image = json_string_value(json_object_get(entry, "image"));
 
-		if (image && !strcmp(image, c->o->for_iso))
-			break;
+			if (image && !strcmp(image, c->o->for_iso)) {
+				add_backend(entry, c->in_stick);
+				found = true;
+			}
+		}
 	}
-	if (i == json_array_size(pers)) {
+	if (!found) {
+		pers = json_object_get(c->json, "persistence");
+		if (!pers) {
+			pers = json_array();
+			json_object_set_new(c->json, "persistence", pers);
+		}
 		json_array_append_new(pers, json_pack("{s:s, s:s}", "image", c->o->for_iso, "backend",
 						      c->in_stick));
-		return 0;
-	}
-	backend = json_object_get(entry, "backend");
-	if (json_is_string(backend)) {
-		if (strcmp(json_string_value(backend), c->in_stick))
-			json_object_set_new(entry, "backend",
-					    json_pack("[O, s]", backend, c->in_stick));
-	} else if (json_is_array(backend)) {
-		json_array_append_new(backend, json_string(c->in_stick));
-	} else {
-		json_object_set_new(entry, "backend", json_string(c->in_stick));
 	}
 	return 0;
 }
@@ -256,6 +286,8 @@ static int step_check(struct create *c)
 	snprintf(c->in_stick, sizeof(c->in_stick), "%s", c->file + rl);
 	if (statvfs(real, &sv) < 0)
 		return fail(real, "statvfs: %s", strerror(errno));
+	if (sv.f_flag & ST_RDONLY)
+		return fail(real, "is on a read-only mount; mount the stick read-write");
 	if ((unsigned long long)sv.f_bavail * sv.f_frsize < o->size + SPARE_BYTES) {
 		char a[32], b[32];
 
@@ -304,13 +336,10 @@ static int step_check(struct create *c)
 	if (!strcmp(o->fstype, "xfs") && o->size < XFS_MIN_BYTES)
 		return fail(c->file, "mkfs.xfs makes no filesystem under 300 MiB; give --size 300M or "
 				     "more, or --fs ext4");
-	if (o->passphrase && strcmp(o->fstype, "ext4"))
+	if (o->encrypt && strcmp(o->fstype, "ext4"))
 		return fail(c->file, "--encrypt makes ext4 stores only");
-	if (o->passphrase && o->size < 2 * LUKS_ROOM)
+	if (o->encrypt && o->size < 2 * LUKS_ROOM)
 		return fail(c->file, "an encrypted store needs 32M at least (16M go to its LUKS header)");
-	if (c->conf_count && !strcmp(o->fstype, "xfs"))
-		return fail(c->file, "persistence.conf is written into ext4 stores only (an XFS store "
-				     "needs it added by hand after a mount)");
 	if (c->conf_count && check_conf(c) < 0)
 		return fail(c->file, "the boot would reject that persistence.conf");
 	snprintf(c->partial, sizeof(c->partial), "%s" PARTIAL, c->file);
@@ -319,53 +348,101 @@ static int step_check(struct create *c)
 	return 0;
 }
 
-static int step_write(struct create *c)
-{
-	int fd = open(c->partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), ret;
+/* Set by SIGINT, SIGTERM, SIGHUP while a store is made: the step running
+ * stops, and undo() removes what was made. */
+static volatile sig_atomic_t interrupted;
 
-	if (fd < 0)
-		return fail(c->partial, "%s", strerror(errno));
-	ret = stick_fill(fd, 0, c->o->size, c->in_stick, c->o->progress);
-	close(fd);
-	return ret < 0 ? fail(c->file, "writing: %s", strerror(-ret)) : 0;
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
 }
 
+/* Every block written (GRUB refuses sparse files), after fallocate has
+ * asked the filesystem for the space in as few pieces as it has. */
+static int step_write(struct create *c)
+{
+	int fd = open(c->partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), ret, frags;
+
+	if (fd < 0 && errno == EEXIST)
+		return fail(c->partial, "is there: left by an interrupted run, or another vtoy-stick "
+					"is making this store; remove it when none runs");
+	if (fd < 0)
+		return fail(c->partial, "%s", strerror(errno));
+	c->partial_made = true;
+	/* exFAT through FUSE has no fallocate: the writes allocate then. */
+	posix_fallocate(fd, 0, (off_t)c->o->size);
+	ret = stick_fill(fd, 0, c->o->size, c->in_stick, c->o->progress, &interrupted);
+	frags = ret < 0 ? 0 : store_fragments(fd);
+	close(fd);
+	if (ret < 0)
+		return fail(c->file, "writing: %s", ret == -EINTR ? "interrupted" : strerror(-ret));
+	if (frags > 1)
+		fprintf(stderr, "vtoy-stick: %s: warning: the partition had no room for it in one piece: "
+				"%d fragments\n", c->file, frags);
+	return 0;
+}
+
+static int write_conf(struct create *c, const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return fail(path, "%s", strerror(errno));
+	for (size_t i = 0; i < c->conf_count; i++)
+		fprintf(f, "%s\n", c->conf[i]);
+	return fclose(f) ? fail(path, "cannot be written") : 0;
+}
+
+/* The filesystem with its label and persistence.conf: mkfs.ext4 -d copies
+ * a directory in; mkfs.xfs -p takes a prototype file naming it. */
 static int step_mkfs(struct create *c)
 {
-	char dir[] = "/tmp/vtoy-stick-conf-XXXXXX", conf[64], blocks[32];
+	char dir[] = "/tmp/vtoy-stick-conf-XXXXXX", conf[64], proto[64], blocks[32];
 	char *ext4[] = { "mkfs.ext4", "-q", "-F", "-L", (char *)c->label, "-E", "nodiscard",
 			 "-d", dir, c->partial, NULL, NULL };
+	char *xfs[] = { "mkfs.xfs", "-q", "-f", "-K", "-L", (char *)c->label, c->partial, NULL };
+	bool is_xfs = !strcmp(c->o->fstype, "xfs");
+	FILE *f;
+	int ret = 0;
 
 	/* Encrypted: the filesystem leaves room at the end for the LUKS
 	 * header that reencrypt moves it behind. */
-	if (c->o->passphrase) {
+	if (c->o->encrypt) {
 		snprintf(blocks, sizeof(blocks), "%lluk", (c->o->size - LUKS_ROOM) >> 10);
 		ext4[10] = blocks;
-	}
-	char *xfs[] = { "mkfs.xfs", "-q", "-f", "-K", "-L", (char *)c->label, c->partial, NULL };
-	FILE *f;
-	int ret;
-
-	if (!strcmp(c->o->fstype, "xfs")) {
-		ret = stick_run(xfs, true);
-		return ret ? fail(c->file, "mkfs.xfs exited with %d", ret) : 0;
 	}
 	if (!mkdtemp(dir))
 		return fail(dir, "%s", strerror(errno));
 	snprintf(conf, sizeof(conf), "%s/persistence.conf", dir);
-	if (c->conf_count) {
-		if (!(f = fopen(conf, "we"))) {
-			rmdir(dir);
-			return fail(conf, "%s", strerror(errno));
+	snprintf(proto, sizeof(proto), "%s.proto", dir);
+	if (c->conf_count)
+		ret = write_conf(c, conf);
+	if (!ret && is_xfs && c->conf_count) {
+		if ((f = fopen(proto, "we"))) {
+			fprintf(f, "vtoy-stick\n0 0\nd--755 0 0\npersistence.conf ---644 0 0 %s\n$\n", conf);
+			ret = fclose(f) ? -1 : 0;
+		} else {
+			ret = fail(proto, "%s", strerror(errno));
 		}
-		for (size_t i = 0; i < c->conf_count; i++)
-			fprintf(f, "%s\n", c->conf[i]);
-		fclose(f);
 	}
-	ret = stick_run(ext4, true);
+	if (!ret) {
+		if (is_xfs && c->conf_count) {
+			/* -p before the device name */
+			char *argv[] = { "mkfs.xfs", "-q", "-f", "-K", "-L", (char *)c->label, "-p", proto,
+					 c->partial, NULL };
+
+			ret = stick_run(argv, true);
+		} else {
+			ret = stick_run(is_xfs ? xfs : ext4, true);
+		}
+		if (ret)
+			ret = fail(c->file, "%s exited with %d", is_xfs ? "mkfs.xfs" : "mkfs.ext4", ret);
+	}
 	unlink(conf);
+	unlink(proto);
 	rmdir(dir);
-	return ret ? fail(c->file, "mkfs.ext4 exited with %d", ret) : 0;
+	return ret;
 }
 
 /* As Ventoy's -e makes it: the whole file a LUKS container, the filesystem
@@ -375,7 +452,7 @@ static int step_encrypt(struct create *c)
 	char *argv[] = { "cryptsetup", "reencrypt", "--encrypt", "--type", "luks2",
 			 "--reduce-device-size", "16M", "--key-file", "-", "--batch-mode",
 			 c->partial, NULL };
-	int ret = stick_run_input(argv, true, c->o->passphrase);
+	int ret = stick_run_input(argv, true, c->pass);
 
 	return ret ? fail(c->file, "cryptsetup reencrypt --encrypt exited with %d", ret) : 0;
 }
@@ -393,6 +470,7 @@ static int step_json(struct create *c)
 	f = fopen(c->json_partial, "wxe");
 	if (!f)
 		return fail(c->json_partial, "%s", strerror(errno));
+	c->json_partial_made = true;
 	if (json_dumpf(c->json, f, JSON_INDENT(4) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', f) < 0 ||
 	    fflush(f) || fsync(fileno(f)) < 0) {
 		fclose(f);
@@ -441,6 +519,7 @@ static int step_commit(struct create *c)
 	if (ret < 0)
 		return fail(c->file, "renaming the finished store into place: %s", strerror(errno));
 	c->store_placed = true;
+	c->partial_made = false;
 	if (!c->json)
 		return 0;
 	if (c->json_existed && copy_file(c->json_path, c->json_backup) < 0)
@@ -453,10 +532,12 @@ static int step_commit(struct create *c)
 /* Leaves nothing behind of a failed run. */
 static void undo(struct create *c, enum create_step failed)
 {
-	if (failed >= CREATE_STEP_WRITE && c->partial[0])
+	(void)failed;
+	if (c->partial_made)
 		unlink(c->partial);
-	if (failed >= CREATE_STEP_JSON && c->json)
+	if (c->json_partial_made)
 		unlink(c->json_partial);
+	/* Placed but ventoy.json not: the store goes too, the stick as it was. */
 	if (c->store_placed)
 		unlink(c->file);
 	if (c->made_ventoy_dir) {
@@ -471,39 +552,53 @@ enum create_step stick_create(const struct stick_create_opts *o)
 {
 	static int (*const steps[])(struct create *) = { step_check, step_write, step_mkfs,
 							 step_encrypt, step_json, step_commit };
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct create c = { .o = o };
 	enum create_step s;
 
+	interrupted = 0;
+	for (size_t i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
 	for (s = CREATE_STEP_CHECK; s < CREATE_STEP_DONE; s++) {
-		if ((s == CREATE_STEP_JSON && !c.json) || (s == CREATE_STEP_ENCRYPT && !o->passphrase))
+		if ((s == CREATE_STEP_JSON && !c.json) || (s == CREATE_STEP_ENCRYPT && !o->encrypt))
 			continue;
-		if (steps[s](&c) < 0) {
+		if (s == CREATE_STEP_WRITE && o->encrypt &&
+		    (!o->ask_passphrase || o->ask_passphrase(c.file, c.pass, sizeof(c.pass)) < 0)) {
+			s = CREATE_STEP_CHECK;
+			break;
+		}
+		if (steps[s](&c) < 0 || interrupted) {
+			if (interrupted)
+				fprintf(stderr, "vtoy-stick: %s: interrupted; removing what was made\n",
+					c.file[0] ? c.file : o->file);
 			undo(&c, s);
 			break;
 		}
 	}
+	for (size_t i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	if (s == CREATE_STEP_DONE) {
 		char size[32];
 
 		printf("made %s: %s, label \"%s\", %s%s%s\n", c.in_stick, o->fstype, c.label,
 		       store_space_size(o->size, size, sizeof(size)),
 		       c.conf_count ? ", with persistence.conf" : "",
-		       o->passphrase ? ", inside LUKS2" : "");
+		       o->encrypt ? ", inside LUKS2" : "");
 		if (c.json)
 			printf("ventoy/ventoy.json now offers %s for %s%s\n", c.in_stick, o->for_iso,
 			       c.json_existed ? " (the old file is ventoy.json.bak)" : "");
 	}
 	json_decref(c.json);
+	explicit_bzero(c.pass, sizeof(c.pass));
 	return s;
 }
-
-#define PASS_MAX 512
 
 /* The passphrase: asked twice on the terminal with echo off; from a pipe
  * (scripts, tests), its first line. */
 static int read_passphrase(const char *file, char *out, size_t len)
 {
-	char again[PASS_MAX];
+	char again[512];
 	struct termios old, quiet;
 	FILE *tty = isatty(0) ? fopen("/dev/tty", "r+e") : NULL;
 	FILE *in = tty ? tty : stdin;
@@ -552,8 +647,7 @@ int stick_create_main(int argc, char **argv)
 	struct stick_create_opts o = { .size = 1ULL << 30, .fstype = "ext4",
 				       .progress = isatty(2) };
 	bool encrypt = false;
-	char pass[PASS_MAX];
-	int ch, ret;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "s:f:L:c:F:S:eh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -589,12 +683,7 @@ int stick_create_main(int argc, char **argv)
 		return 2;
 	}
 	o.file = argv[optind];
-	if (encrypt) {
-		if (read_passphrase(o.file, pass, sizeof(pass)) < 0)
-			return 2;
-		o.passphrase = pass;
-	}
-	ret = stick_create(&o) == CREATE_STEP_DONE ? 0 : 2;
-	explicit_bzero(pass, sizeof(pass));
-	return ret;
+	o.encrypt = encrypt;
+	o.ask_passphrase = read_passphrase;
+	return stick_create(&o) == CREATE_STEP_DONE ? 0 : 2;
 }

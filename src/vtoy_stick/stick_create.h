@@ -19,7 +19,10 @@ struct stick_create_opts {
 	const char *conf[CREATE_CONF_MAX]; /* persistence.conf lines */
 	size_t conf_count;
 	const char *for_iso;        /* the ISO's path on the stick, or NULL */
-	const char *passphrase;     /* non-NULL: a LUKS2 container around the filesystem */
+	bool encrypt;               /* a LUKS2 container around the filesystem */
+	/* Its passphrase, asked once the rest is checked (so that nobody types
+	 * it to be told the file exists). Returns 0 or -1 (nothing is made). */
+	int (*ask_passphrase)(const char *file, char *out, size_t len);
 	bool progress;              /* a progress line on stderr */
 	/* How for_iso is read: NULL is iso_view_read() (tests give a stub). */
 	int (*iso_view)(const char *file, struct iso_view *out);

@@ -8,7 +8,7 @@
 #define CHUNK (1024 * 1024)
 
 int stick_fill(int fd, unsigned long long from, unsigned long long to, const char *name,
-	       bool progress)
+	       bool progress, volatile sig_atomic_t *stop)
 {
 	unsigned long long done = from;
 	char *buf = calloc(1, CHUNK);
@@ -21,6 +21,10 @@ int stick_fill(int fd, unsigned long long from, unsigned long long to, const cha
 		ssize_t w = pwrite(fd, buf, n, (off_t)done);
 		int pct = (int)((done - from) * 100 / (to - from));
 
+		if (stop && *stop) {
+			ret = -EINTR;
+			break;
+		}
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {

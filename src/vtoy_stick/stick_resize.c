@@ -93,7 +93,7 @@ enum resize_step stick_resize(const char *file, unsigned long long size, bool pr
 	struct statvfs sv;
 	struct stat st;
 	unsigned long long old;
-	int fd, ret;
+	int fd, ret, frags;
 
 	fd = open(file, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -134,7 +134,8 @@ enum resize_step stick_resize(const char *file, unsigned long long size, bool pr
 			file, s.fsck, s.fsck_detail, strcmp(s.fstype, "xfs") ? "e2fsck -f" : "xfs_repair");
 		goto check_failed;
 	}
-	ret = stick_fill(fd, old, size, file, progress);
+	posix_fallocate(fd, (off_t)old, (off_t)(size - old));
+	ret = stick_fill(fd, old, size, file, progress, NULL);
 	if (ret < 0) {
 		say(file, "writing the new blocks failed", strerror(-ret));
 		if (ftruncate(fd, (off_t)old) < 0)
@@ -145,10 +146,12 @@ enum resize_step stick_resize(const char *file, unsigned long long size, bool pr
 	if (!strcmp(s.fstype, "xfs")) {
 		ret = grow_xfs(fd, file);
 	} else {
-		char *argv[] = { "resize2fs", path, NULL };
+		/* -f: its check passed above, read-only; resize2fs would
+		 * otherwise ask for a fresh e2fsck -f run of its own. */
+		char *argv[] = { "resize2fs", "-f", path, NULL };
 
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
-		ret = stick_run(argv, false) ? say(file, "resize2fs failed", NULL) : 0;
+		ret = stick_run(argv, true) ? say(file, "resize2fs failed (its message is above)", NULL) : 0;
 	}
 	if (ret < 0) {
 		/* The filesystem was not grown: its old size is all it uses. */
@@ -157,9 +160,13 @@ enum resize_step stick_resize(const char *file, unsigned long long size, bool pr
 		close(fd);
 		return RESIZE_STEP_GROW;
 	}
+	frags = store_fragments(fd);
 	close(fd);
 	printf("grew %s from %s to %s\n", file, store_space_size(old, a, sizeof(a)),
 	       store_space_size(size, b, sizeof(b)));
+	if (frags > 1)
+		fprintf(stderr, "vtoy-stick: %s: warning: the blocks after it were taken: it is in %d "
+				"fragments now\n", file, frags);
 	return RESIZE_STEP_DONE;
 check_failed:
 	close(fd);

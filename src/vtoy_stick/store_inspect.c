@@ -24,7 +24,7 @@
 
 /* Fragments: extents merged where one starts on disk where the previous
  * ends (ext4 splits a contiguous file at 128 MiB). */
-static int count_fragments(int fd)
+int store_fragments(int fd)
 {
 	size_t sz = sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent);
 	struct fiemap *fm = calloc(1, sz);
@@ -107,6 +107,8 @@ static void read_conf(const char *dir, struct store_inspect *out)
 {
 	char path[PATH_MAX], *text;
 	struct pconf conf = { 0 };
+	log_sink_fn prev;
+	void *prev_ctx;
 	ssize_t n;
 	int fd;
 
@@ -123,12 +125,13 @@ static void read_conf(const char *dir, struct store_inspect *out)
 		free(text);
 		return;
 	}
+	log_get_sink(&prev, &prev_ctx);
 	log_set_sink(collect_reject, out);
 	if (pconf_parse(text, (size_t)n, "persistence.conf", &conf) == 0) {
 		out->conf_entries = conf.count;
 		out->conf_root_union = pconf_root_union(&conf) != NULL;
 	}
-	log_set_sink(NULL, NULL);
+	log_set_sink(prev, prev_ctx);
 	pconf_free(&conf);
 	free(text);
 }
@@ -209,7 +212,7 @@ int store_inspect(int fd, const char *name, struct store_inspect *out)
 	} else {
 		out->size = (unsigned long long)st.st_size;
 		out->allocated = (unsigned long long)st.st_blocks * 512;
-		out->fragments = count_fragments(fd);
+		out->fragments = store_fragments(fd);
 	}
 	if (blkdev_probe(path, &dev) == 0) {
 		snprintf(out->fstype, sizeof(out->fstype), "%s", dev.fstype);

@@ -41,4 +41,8 @@ int store_inspect(int fd, const char *name, struct store_inspect *out);
 
 #include "stick_run.h"
 
+/* How many pieces the file at fd is in on its partition (FIEMAP, extents
+ * that touch merged), or -1 when the filesystem does not say. */
+int store_fragments(int fd);
+
 #endif

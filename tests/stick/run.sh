@@ -97,6 +97,9 @@ losetup -d "$inuse"
 expect "the stick after the refused resize (in use)" "$(tree)" "$before"
 
 echo "== resize"
+# A store the live system has used: mounted since its last full check.
+tune2fs -T 20200101 "$d/persistence/ubuntu.dat" >/dev/null
+mkdir -p "$work/used" && mount -o loop "$d/persistence/ubuntu.dat" "$work/used" && umount "$work/used"
 "$vs" resize "$d/persistence/ubuntu.dat" 48M >/dev/null
 expect "resize 32M to 48M: exit status" "$?" 0
 json >/dev/null
@@ -147,6 +150,17 @@ expect "ventoy.json syntax error: exit status" "$(json)" 1
 has_problem "/ventoy/ventoy.json: " && jq -e '.ventoy_json.error | contains("line 1")' "$work/check.json" >/dev/null &&
 	ok "syntax error named with its line" || bad "syntax error not named"
 cp "$work/good.json" "$d/ventoy/ventoy.json"
+
+echo "== an interrupted create leaves nothing"
+mkdir -p "$work/big"
+"$vs" create --size 4G --label casper-rw "$work/big/s.dat" >/dev/null 2>"$work/err" &
+pid=$!
+for i in $(seq 50); do [ -e "$work/big/s.dat.vtoy-stick-partial" ] && break; sleep 0.05; done
+kill -TERM "$pid"
+wait "$pid"
+expect "create killed while writing: exit status" "$?" 2
+grep -q "interrupted; removing what was made" "$work/err" && ok "it says so" || bad "$(cat "$work/err")"
+expect "what is left in the directory" "$(ls -A "$work/big")" ""
 
 echo "== the stick named by its device"
 # (Store partitions beside the stick: this host's loop driver makes no

@@ -203,6 +203,23 @@ static void mode_keys_reported(void)
 	remove_stick();
 }
 
+/* An entry that matches but cannot be used is a problem, not silence. */
+static void skipped_entry_named(void)
+{
+	json_t *r = NULL;
+	size_t problems = 0;
+
+	make_stick();
+	CHECK_INT(store("/p/u.dat", "casper-rw"), 0);
+	put("/ventoy/ventoy.json",
+	    "{\"persistence\": [{\"image\": \"/ISO/u.iso\", \"backend\": [\"/p/u.dat\", \"p/v.dat\"]}]}");
+	CHECK_INT(stick_check(stick, &opts, &r, &problems), 0);
+	CHECK_INT(problems, 1);
+	CHECK(problem_with(r, "persistence entry 1 (/ISO/u.iso) matches but is skipped"));
+	json_decref(r);
+	remove_stick();
+}
+
 static void syntax_error_has_its_place(void)
 {
 	json_t *r = NULL;
@@ -372,6 +389,59 @@ static void created_store_checks_ok(void)
 	remove_stick();
 }
 
+/* --for adds the store to the ISO's entry in each key that has one, once. */
+static void create_updates_each_key_once(void)
+{
+	struct stick_create_opts o = { .size = 8 << 20, .fstype = "ext4", .for_iso = "/ISO/u.iso",
+				       .iso_view = fake_view };
+	char file[256], path[256];
+	json_t *j;
+
+	make_stick();
+	snprintf(file, sizeof(file), "%s/p/new.dat", stick);
+	o.file = file;
+	o.stick = stick;
+	put("/ventoy/ventoy.json",
+	    "{\"persistence\": [{\"image\": \"/ISO/u.iso\", \"backend\": [\"/p/x.dat\", \"/p/new.dat\"]}],\n"
+	    " \"persistence_uefi\": [{\"image\": \"/ISO/u.iso\", \"backend\": \"/p/x.dat\"}]}");
+	CHECK_INT(stick_create(&o), CREATE_STEP_DONE);
+	snprintf(path, sizeof(path), "%s/ventoy/ventoy.json", stick);
+	j = json_load_file(path, 0, NULL);
+	CHECK(j);
+	CHECK_INT(json_array_size(json_object_get(json_array_get(json_object_get(j, "persistence"), 0),
+						  "backend")), 2);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(json_array_get(
+		json_object_get(j, "persistence_uefi"), 0), "backend"), 1)), "/p/new.dat");
+	json_decref(j);
+	remove_stick();
+}
+
+/* XFS with persistence.conf (mkfs.xfs -p), for a live-boot ISO. */
+static void create_xfs_with_conf(void)
+{
+	struct stick_create_opts o = { .size = 300 << 20, .fstype = "xfs", .for_iso = "/ISO/d.iso",
+				       .iso_view = fake_view };
+	char file[256];
+	json_t *r = NULL;
+	size_t problems = 9;
+
+	make_stick();
+	snprintf(file, sizeof(file), "%s/p/d.dat", stick);
+	o.file = file;
+	o.stick = stick;
+	CHECK_INT(stick_create(&o), CREATE_STEP_DONE);
+	CHECK_INT(stick_check(stick, &opts, &r, &problems), 0);
+	if (problems)
+		show(r);
+	CHECK_INT(problems, 0);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(r, "stores"), 0), "fstype")),
+		  "xfs");
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(r, "stores"), 0), "conf_root_union")) ||
+	      geteuid() != 0);
+	json_decref(r);
+	remove_stick();
+}
+
 static void sizes(void)
 {
 	unsigned long long v = 0;
@@ -393,12 +463,15 @@ const struct unit_test stick_tests[] = {
 	UNIT_TEST(wrong_label_named_with_fix),
 	UNIT_TEST(near_misses_and_missing_files_named),
 	UNIT_TEST(mode_keys_reported),
+	UNIT_TEST(skipped_entry_named),
 	UNIT_TEST(syntax_error_has_its_place),
 	UNIT_TEST(sparse_store_is_a_problem),
 	UNIT_TEST(store_of_other_images_named),
 	UNIT_TEST(label_partition_found),
 	UNIT_TEST(create_refuses_and_leaves_nothing),
 	UNIT_TEST(created_store_checks_ok),
+	UNIT_TEST(create_updates_each_key_once),
+	UNIT_TEST(create_xfs_with_conf),
 	UNIT_TEST(sizes),
 	{ NULL, NULL },
 };
