@@ -147,30 +147,105 @@ int storage_pending(const char *sysfs, char *what, size_t len)
 	return c.pending;
 }
 
+static bool has_name(const struct disk_names *n, const char *name)
+{
+	for (size_t i = 0; i < n->count; i++)
+		if (!strcmp(n->names[i], name))
+			return true;
+	return false;
+}
+
+static void add_name(struct disk_names *n, const char *name)
+{
+	if (!name) {
+		n->all = 1;
+		return;
+	}
+	if (n->count < STORAGE_DISKS_MAX && strlen(name) < sizeof(n->names[0]) && !has_name(n, name))
+		snprintf(n->names[n->count++], sizeof(n->names[0]), "%s", name);
+}
+
+static bool whole_disk_name(const char *name)
+{
+	return name[0] != '.' && strncmp(name, "loop", 4) && strncmp(name, "ram", 3) &&
+	       strncmp(name, "zram", 4) && strncmp(name, "dm-", 3);
+}
+
+void storage_disks(const char *sysfs, struct disk_names *out)
+{
+	char dir[256];
+	struct dirent *e;
+	DIR *d;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(dir, sizeof(dir), "%s/block", sysfs);
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)))
+		if (whole_disk_name(e->d_name))
+			add_name(out, e->d_name);
+	closedir(d);
+}
+
+int storage_unannounced(const char *sysfs, const struct disk_names *before,
+			const struct disk_names *announced, char *what, size_t len)
+{
+	struct disk_names now;
+	int count = 0;
+
+	if (len)
+		what[0] = '\0';
+	if (announced->all)
+		return 0;
+	storage_disks(sysfs, &now);
+	for (size_t i = 0; i < now.count; i++) {
+		if (has_name(before, now.names[i]) || has_name(announced, now.names[i]))
+			continue;
+		if (count++ == 0 && len)
+			snprintf(what, len, "%s: partition table not read yet", now.names[i]);
+	}
+	return count;
+}
+
+static void announced_disk(const char *name, void *ctx)
+{
+	add_name(ctx, name);
+}
+
 int storage_settle(long timeout_ms, long long *waited_ms)
 {
 	long long start = monotonic_ms(), deadline = start + timeout_ms;
+	struct disk_names before, announced = { .count = 0 };
 	char what[128];
 	int pending = storage_pending("/sys", what, sizeof(what)), fd;
 
 	*waited_ms = 0;
 	if (!pending)
 		return 0;
+	/* The socket first: a disk announced after the snapshot is heard. */
+	fd = uevent_open();
+	storage_disks("/sys", &before);
 	log_info("waiting up to %ld s for %d USB storage device(s) the kernel is still setting up "
 		 "(%s)", timeout_ms / 1000, pending, what);
-	fd = uevent_open();
+	/* Without the socket nothing can be known announced. */
+	announced.all = fd < 0;
 	while (pending && monotonic_ms() < deadline) {
 		/* A block add ends most waits; the binding and the SCSI scan
 		 * that come first raise none, hence the short poll too. */
 		long long next = monotonic_ms() + POLL_FALLBACK_MS;
 
-		if (fd >= 0 && uevent_wait_block(fd, next < deadline ? next : deadline) < 0) {
+		if (fd >= 0 && uevent_wait_block_seen(fd, next < deadline ? next : deadline,
+						      announced_disk, &announced) < 0) {
 			close(fd);
 			fd = -1;
+			announced.all = 1;
 		} else if (fd < 0) {
 			usleep(POLL_FALLBACK_MS * 1000);
 		}
 		pending = storage_pending("/sys", what, sizeof(what));
+		/* A disk sd_mod made shows in sysfs before its partitions do. */
+		if (!pending)
+			pending = storage_unannounced("/sys", &before, &announced, what, sizeof(what));
 	}
 	if (fd >= 0)
 		close(fd);

@@ -15,8 +15,28 @@
  * scan pending"). Returns the count (0 when there is no USB at all). */
 int storage_pending(const char *sysfs, char *what, size_t len);
 
-/* Waits on block uevents until storage_pending("/sys") is 0 or timeout_ms
- * passes, logging what it waits for and how it ended. Returns 0 when
+#define STORAGE_DISKS_MAX 64
+
+/* Whole disks by kernel name ("sdb"). */
+struct disk_names {
+	char names[STORAGE_DISKS_MAX][32];
+	size_t count;
+	int all; /* events were lost: every disk counts as announced */
+};
+
+/* The whole disks in SYSFS/block, loop, ram, zram and device-mapper left
+ * out. */
+void storage_disks(const char *sysfs, struct disk_names *out);
+
+/* Disks in SYSFS/block that are in neither before nor announced: made by
+ * sd_mod while waiting, but not yet announced by the kernel, which does so
+ * only after reading their partition table (block/genhd.c). The first is
+ * named in what. Returns their count. */
+int storage_unannounced(const char *sysfs, const struct disk_names *before,
+			const struct disk_names *announced, char *what, size_t len);
+
+/* Waits on block uevents until storage_pending("/sys") is 0 and every disk
+ * that appeared meanwhile has been announced, or timeout_ms passes, logging what it waits for and how it ended. Returns 0 when
  * nothing is pending (at once or after waiting), 1 when the deadline
  * passed with devices still pending; *waited_ms gets the time spent. */
 int storage_settle(long timeout_ms, long long *waited_ms);

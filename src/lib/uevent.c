@@ -36,22 +36,39 @@ int uevent_open(void)
 	return fd;
 }
 
-static int is_block_event(const char *buf, size_t len)
+/* A block add or change event; a whole disk's add calls added_disk. */
+static int is_block_event(const char *buf, size_t len,
+			  void (*added_disk)(const char *name, void *ctx), void *ctx)
 {
-	int block = 0, wanted_action = 0;
+	int block = 0, wanted_action = 0, add = 0, disk = 0;
+	const char *name = NULL;
 
 	for (size_t off = 0; off < len; off += strlen(buf + off) + 1) {
 		const char *field = buf + off;
 
 		if (strcmp(field, "SUBSYSTEM=block") == 0)
 			block = 1;
-		else if (strcmp(field, "ACTION=add") == 0 || strcmp(field, "ACTION=change") == 0)
+		else if (strcmp(field, "ACTION=add") == 0)
+			wanted_action = add = 1;
+		else if (strcmp(field, "ACTION=change") == 0)
 			wanted_action = 1;
+		else if (strcmp(field, "DEVTYPE=disk") == 0)
+			disk = 1;
+		else if (strncmp(field, "DEVNAME=", 8) == 0)
+			name = field + 8;
 	}
+	if (block && add && disk && name && added_disk)
+		added_disk(name, ctx);
 	return block && wanted_action;
 }
 
 int uevent_wait_block(int fd, long long deadline_ms)
+{
+	return uevent_wait_block_seen(fd, deadline_ms, NULL, NULL);
+}
+
+int uevent_wait_block_seen(int fd, long long deadline_ms,
+			   void (*added_disk)(const char *name, void *ctx), void *ctx)
 {
 	char buf[8192];
 
@@ -70,16 +87,21 @@ int uevent_wait_block(int fd, long long deadline_ms)
 			continue;
 		while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
 			buf[n] = '\0';
-			if (is_block_event(buf, n)) {
+			if (is_block_event(buf, n, added_disk, ctx)) {
 				/* Drain the rest: one rescan covers them all. */
-				while (recv(fd, buf, sizeof(buf), 0) > 0)
-					;
+				while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+					buf[n] = '\0';
+					is_block_event(buf, n, added_disk, ctx);
+				}
 				return 1;
 			}
 		}
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
 			return -errno;
-		if (n < 0 && errno == ENOBUFS)
+		if (n < 0 && errno == ENOBUFS) {
+			if (added_disk)
+				added_disk(NULL, ctx);
 			return 1; /* events were lost: rescan to be safe */
+		}
 	}
 }

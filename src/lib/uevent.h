@@ -11,5 +11,11 @@ int uevent_open(void);
 /* Waits for a block add/change event. Returns 1 on an event, 0 when the
  * deadline (monotonic_ms() clock) passed, -errno on error. */
 int uevent_wait_block(int fd, long long deadline_ms);
+/* The same, calling added_disk(DEVNAME, ctx) for each whole disk added
+ * ("sdb"), and added_disk(NULL, ctx) when events were lost (ENOBUFS).
+ * The kernel announces a disk only once its partitions are created
+ * (block/genhd.c, device_add_disk: uevents suppressed until then). */
+int uevent_wait_block_seen(int fd, long long deadline_ms,
+			   void (*added_disk)(const char *name, void *ctx), void *ctx);
 
 #endif

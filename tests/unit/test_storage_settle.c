@@ -80,7 +80,36 @@ static void pending_states(void)
 	CHECK_INT(system(cmd), 0);
 }
 
+/* sd_mod's disk is in sysfs before the kernel has read its partition
+ * table and announced it: a disk new since the wait began counts until its
+ * add event is heard. */
+static void unannounced_disks(void)
+{
+	char root[] = "/tmp/vtoy-unit-block-XXXXXX", what[128], cmd[128];
+	struct disk_names before, announced = { .count = 0 };
+
+	CHECK(mkdtemp(root));
+	make(root, "block/sda");
+	make(root, "block/loop0");
+	storage_disks(root, &before);
+	CHECK_INT(before.count, 1);
+	CHECK_INT(storage_unannounced(root, &before, &announced, what, sizeof(what)), 0);
+	make(root, "block/sdb");
+	make(root, "block/loop1");
+	CHECK_INT(storage_unannounced(root, &before, &announced, what, sizeof(what)), 1);
+	CHECK_STR(what, "sdb: partition table not read yet");
+	snprintf(announced.names[announced.count++], sizeof(announced.names[0]), "sdb");
+	CHECK_INT(storage_unannounced(root, &before, &announced, what, sizeof(what)), 0);
+	/* Events lost: nothing can be known, nothing is waited for. */
+	make(root, "block/sdc");
+	announced.all = 1;
+	CHECK_INT(storage_unannounced(root, &before, &announced, what, sizeof(what)), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK_INT(system(cmd), 0);
+}
+
 const struct unit_test storage_settle_tests[] = {
 	UNIT_TEST(pending_states),
+	UNIT_TEST(unannounced_disks),
 	{ NULL, NULL },
 };
