@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "blkdev_inventory.h"
 #include "sysfs.h"
 
 #define SYS_BLOCK "/sys/class/block"
@@ -149,6 +150,37 @@ static void fill_disk_info(struct blkdev *dev)
 		dev->removable = true;
 }
 
+static char inventory_path[512];
+static struct blkdev_list inventory;
+static bool inventory_loaded;
+static unsigned probed_count, known_count;
+
+void blkdev_inventory_init(const char *run_dir)
+{
+	inventory_path[0] = '\0';
+	if (run_dir)
+		snprintf(inventory_path, sizeof(inventory_path), "%s/%s", run_dir, RUN_DEVICES);
+}
+
+void blkdev_inventory_counts(unsigned *probed, unsigned *known)
+{
+	*probed = probed_count;
+	*known = known_count;
+}
+
+/* Probes dev unless the inventory knows it; returns true when the
+ * inventory gained it. */
+static bool probe_once(struct blkdev *dev)
+{
+	if (inventory_path[0] && inventory_apply(&inventory, dev)) {
+		known_count++;
+		return false;
+	}
+	dev->probe_err = blkdev_probe(dev->node, dev);
+	probed_count++;
+	return inventory_path[0] && dev->probe_err == 0 && inventory_add(&inventory, dev) == 0;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct blkdev *x = a, *y = b;
@@ -161,6 +193,7 @@ int blkdev_scan(struct blkdev_list *list)
 	DIR *dir = opendir(SYS_BLOCK);
 	struct dirent *de;
 	size_t cap = 0;
+	bool grew = false;
 
 	list->devs = NULL;
 	list->count = 0;
@@ -198,10 +231,16 @@ int blkdev_scan(struct blkdev_list *list)
 			dev->size = strtoull(buf, NULL, 10) * 512ULL;
 		dev->is_partition = read_attr(dev->name, "partition", buf, sizeof(buf)) == 0;
 		fill_disk_info(dev);
+		if (read_attr(dev->disk, "diskseq", buf, sizeof(buf)) == 0)
+			dev->diskseq = strtoull(buf, NULL, 10);
 		list->count++;
 	}
 	closedir(dir);
 	qsort(list->devs, list->count, sizeof(*list->devs), by_name);
+	if (inventory_path[0] && !inventory_loaded) {
+		inventory_load(inventory_path, &inventory);
+		inventory_loaded = true;
+	}
 
 	for (size_t i = 0; i < list->count; i++) {
 		struct blkdev *dev = &list->devs[i];
@@ -212,9 +251,12 @@ int blkdev_scan(struct blkdev_list *list)
 		if (dev->size == 0)
 			continue;
 		dev->probe_err = blkdev_ensure_node(dev);
-		if (dev->probe_err == 0)
-			dev->probe_err = blkdev_probe(dev->node, dev);
+		if (dev->probe_err == 0 && probe_once(dev))
+			grew = true;
 	}
+	/* A full /run only costs the next program its probes again. */
+	if (grew)
+		inventory_save(inventory_path, &inventory);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct blkdev {
 	char part_name[128];/* PART_ENTRY_NAME (GPT partition name) */
 	char part_uuid[64]; /* PART_ENTRY_UUID (GPT partition GUID; MBR: disk id-NN) */
 	char pttype[16];    /* PTTYPE: a partition table ("dos", "gpt") where no filesystem is */
+	unsigned long long diskseq; /* its disk's sequence number (0: kernel before 5.15) */
 };
 
 struct blkdev_list {
@@ -32,7 +33,8 @@ struct blkdev_list {
 };
 
 /* Lists and probes every block device except loop, ram, zram and
- * device-mapper devices, sorted by name. Returns 0 or -errno. */
+ * device-mapper devices, sorted by name; a device the boot's inventory
+ * knows (blkdev_inventory.h) is not probed again. Returns 0 or -errno. */
 int blkdev_scan(struct blkdev_list *list);
 void blkdev_list_free(struct blkdev_list *list);
 

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "drivers.h"
 #include "log.h"
 #include "mnt.h"
 #include "sysfs.h"
@@ -23,7 +24,11 @@
 static int make_control_node(void)
 {
 	dev_t devno = 0;
-	int ret = sysfs_read_devno(CONTROL_SYSFS, &devno);
+	int ret;
+
+	/* Loaded when first needed (drivers.h), in every kind of image. */
+	drivers_need("dm-mod", "/sys/class/misc/device-mapper");
+	ret = sysfs_read_devno(CONTROL_SYSFS, &devno);
 
 	if (ret == -ENOENT) {
 		log_err("device-mapper is not available (no %s): the kernel needs the dm_mod module",

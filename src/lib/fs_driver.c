@@ -46,13 +46,21 @@ int modprobe_quiet(const char *name)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 
-int fs_driver_load(const char *fstype)
+int fs_driver_ensure(const char *fstype)
 {
+	char alias[64];
+
 	if (fs_driver_present(fstype))
 		return 0;
 	log_info("loading the %s driver", fstype);
-	modprobe_quiet(fstype);
-	if (fs_driver_present(fstype))
+	snprintf(alias, sizeof(alias), "fs-%s", fstype);
+	modprobe_quiet(alias);
+	return fs_driver_present(fstype) ? 0 : -ENODEV;
+}
+
+int fs_driver_load(const char *fstype)
+{
+	if (fs_driver_ensure(fstype) == 0)
 		return 0;
 	log_err("the kernel has no %s driver and modprobe %s did not load one (the image "
 		"lacks the module?)", fstype, fstype);

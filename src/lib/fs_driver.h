@@ -6,13 +6,18 @@
  * loaded). */
 int fs_driver_present(const char *fstype);
 
-/* Makes sure the kernel has a driver for fstype: when /proc/filesystems
- * does not list it, runs `modprobe -q FSTYPE` (PATH's modprobe: busybox's
- * in our image, kmod's in the generators' images) and looks again. The
- * stores' xfs and btrfs drivers are shipped but not loaded at boot
- * (modules.list marks them on-demand): btrfs alone brings raid6 and xor,
- * whose speed tests cost every boot. Returns 0, or -ENODEV (logged) when
- * the driver is still missing. */
+/* Makes sure the kernel has a driver for fstype before a mount: when
+ * /proc/filesystems does not list it, says so ("loading the xfs driver")
+ * and runs `modprobe -q fs-FSTYPE` (the alias every filesystem module
+ * declares, MODULE_ALIAS_FS, and the name the kernel's own request_module
+ * asks for at mount; PATH's modprobe: busybox's in our image, kmod's in the
+ * generators' images), then looks again. No module is loaded before a
+ * filesystem of its type is mounted: btrfs alone brings raid6 and xor,
+ * whose speed tests would cost every boot. Returns 0, or -ENODEV when the
+ * driver is still missing (the mount's failure tells the rest). */
+int fs_driver_ensure(const char *fstype);
+
+/* fs_driver_ensure, and an error naming the image's missing module. */
 int fs_driver_load(const char *fstype);
 
 /* Runs `modprobe -q name` and waits for it; its exit status, or -errno.

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "drivers.h"
 #include "sysfs.h"
 
 #define LOOP_ATTEMPTS 16
@@ -67,6 +68,10 @@ static int attach(int backing_fd, unsigned flags, const char *name, char *dev, s
 	snprintf((char *)info.lo_file_name, sizeof(info.lo_file_name), "%s", name);
 
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	/* Its node exists only once the loop module is in (devtmpfs makes it
+	 * when the module registers the misc device, before modprobe ends). */
+	if (ctl < 0 && errno == ENOENT && drivers_need("loop", "/sys/class/misc/loop-control") == 0)
+		ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -errno;
 	for (int attempt = 0; attempt < LOOP_ATTEMPTS && ret == -EBUSY; attempt++) {

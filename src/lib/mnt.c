@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "fs_driver.h"
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
@@ -39,6 +41,9 @@ int mount_at(const char *source, const char *target, const char *fstype, unsigne
 
 	if (ret < 0)
 		return ret;
+	/* A bind or move has no type; an absent driver shows as ENODEV. */
+	if (fstype && !(flags & (MS_BIND | MS_MOVE | MS_REMOUNT)))
+		fs_driver_ensure(fstype);
 	if (mount(source, target, fstype, flags, data) < 0)
 		return -errno;
 	return 0;

@@ -15,6 +15,9 @@
 #define RUN_MEDIUM_ENV "medium.env"   /* the medium report: vtoy-iso-scan to vtoy-persist */
 #define RUN_PERSIST_ENV "persist.env" /* what vtoy-persist decided */
 #define RUN_FSCK_LOG "fsck.log"       /* e2fsck's output */
+#define RUN_TIMELINE "timeline"       /* when each step of the boot ended (timeline.h) */
+#define RUN_DEVICES "devices"         /* the boot's device inventory (blkdev_inventory.h) */
+#define RUN_MODALIASES "modaliases"   /* the modaliases modprobe ran for (drivers.h) */
 #define RUN_PROBE "probe"             /* probe/NAME: a device mounted read-only to look at */
 #define RUN_DATA "data"               /* the data partition holding the ISO */
 #define RUN_MEDIUM "medium"           /* the medium (the ISO, or the medium's device) */

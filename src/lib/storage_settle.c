@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "drivers.h"
 #include "log.h"
 #include "sysfs.h"
 #include "uevent.h"
@@ -58,6 +59,8 @@ static int each_entry(const char *dir, const char *prefix, int (*fn)(const char 
 	return ret;
 }
 
+#define SCAN_PENDING "SCSI scan pending"
+
 struct walk {
 	int luns;
 	const char *state; /* why the interface is pending, or NULL */
@@ -93,7 +96,7 @@ static int host(const char *path, void *ctx)
 	if (each_entry(path, "target", target, ctx) > 0)
 		return 1;
 	if (w->luns == before) {
-		w->state = "SCSI scan pending";
+		w->state = SCAN_PENDING;
 		return 1;
 	}
 	return 0;
@@ -133,6 +136,33 @@ static int interface(const char *path, void *ctx)
 			snprintf(c->what, c->len, "%s: %s", name, w.state);
 	}
 	return 0;
+}
+
+static int delayed_interface(const char *path, void *ctx)
+{
+	const char *name = strrchr(path, '/') + 1;
+	char attr[512], cls[8];
+	struct walk w = { 0, NULL };
+
+	(void)ctx;
+	if (!strchr(name, ':'))
+		return 0;
+	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
+	if (sysfs_read(attr, cls, sizeof(cls)) < 0 || strcmp(cls, "08"))
+		return 0;
+	snprintf(attr, sizeof(attr), "%s/driver", path);
+	if (!exists(attr))
+		return 0;
+	each_entry(path, "host", host, &w);
+	return w.state && !strcmp(w.state, SCAN_PENDING);
+}
+
+int storage_scan_delayed(const char *sysfs)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", sysfs);
+	return each_entry(dir, "", delayed_interface, NULL) > 0;
 }
 
 int storage_pending(const char *sysfs, char *what, size_t len)
@@ -217,13 +247,20 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 	long long start = monotonic_ms(), deadline = start + timeout_ms;
 	struct disk_names before, announced = { .count = 0 };
 	char what[128];
-	int pending = storage_pending("/sys", what, sizeof(what)), fd;
+	int pending, fd;
 
 	*waited_ms = 0;
-	if (!pending)
-		return 0;
-	/* The socket first: a disk announced after the snapshot is heard. */
+	/* The socket first: a device added or a disk announced after the
+	 * snapshots is heard. Drivers for what came since the last program
+	 * listened (drivers.h), then what is on its way. */
 	fd = uevent_open();
+	drivers_coldplug();
+	pending = storage_pending("/sys", what, sizeof(what));
+	if (!pending) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	storage_disks("/sys", &before);
 	log_info("waiting up to %ld s for %d USB storage device(s) the kernel is still setting up "
 		 "(%s)", timeout_ms / 1000, pending, what);

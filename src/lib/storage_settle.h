@@ -15,6 +15,12 @@
  * scan pending"). Returns the count (0 when there is no USB at all). */
 int storage_pending(const char *sysfs, char *what, size_t len);
 
+/* True when a USB mass-storage interface under SYSFS/bus/usb/devices is
+ * bound and its SCSI host waits for usb-storage's delayed scan (delay_use,
+ * drivers/usb/storage/usb.c): a second or more of the kernel's own
+ * waiting. */
+int storage_scan_delayed(const char *sysfs);
+
 #define STORAGE_DISKS_MAX 64
 
 /* Whole disks by kernel name ("sdb"). */

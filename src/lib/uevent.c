@@ -1,5 +1,7 @@
 #include "uevent.h"
 
+#include "drivers.h"
+
 #include <errno.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -27,6 +29,10 @@ int uevent_open(void)
 
 	if (fd < 0)
 		return -errno;
+	/* Room for the burst of a hub's devices while a modprobe runs; a
+	 * larger buffer needs root (FORCE), a smaller one still works. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ 1 << 20 }, sizeof(int)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 }, sizeof(int));
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int ret = -errno;
 
@@ -36,7 +42,8 @@ int uevent_open(void)
 	return fd;
 }
 
-/* A block add or change event; a whole disk's add calls added_disk. */
+/* A block add or change event; a whole disk's add calls added_disk. An
+ * added device's driver is loaded on the way (drivers.h). */
 static int is_block_event(const char *buf, size_t len,
 			  void (*added_disk)(const char *name, void *ctx), void *ctx)
 {
@@ -57,6 +64,7 @@ static int is_block_event(const char *buf, size_t len,
 		else if (strncmp(field, "DEVNAME=", 8) == 0)
 			name = field + 8;
 	}
+	drivers_uevent(buf, len);
 	if (block && add && disk && name && added_disk)
 		added_disk(name, ctx);
 	return block && wanted_action;
@@ -78,11 +86,17 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		ssize_t n;
 		int rc;
 
+		int idle = drivers_idle_pending();
+		int wait_ms = left > 60000 ? 60000 : (int)left;
+
 		if (left <= 0)
 			return 0;
-		rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		/* Idle work (drivers.h) is done after a short quiet moment. */
+		rc = poll(&pfd, 1, idle && wait_ms > DRIVERS_IDLE_MS ? DRIVERS_IDLE_MS : wait_ms);
 		if (rc < 0 && errno != EINTR)
 			return -errno;
+		if (rc == 0 && idle)
+			drivers_idle();
 		if (rc <= 0)
 			continue;
 		while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
@@ -99,6 +113,8 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
 			return -errno;
 		if (n < 0 && errno == ENOBUFS) {
+			/* A lost add may have been a device needing a driver. */
+			drivers_coldplug();
 			if (added_disk)
 				added_disk(NULL, ctx);
 			return 1; /* events were lost: rescan to be safe */

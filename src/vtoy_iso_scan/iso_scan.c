@@ -22,6 +22,7 @@
 #include "medium_source.h"
 #include "mnt.h"
 #include "paths.h"
+#include "timeline.h"
 #include "root_images.h"
 #include "root_layout.h"
 #include "safepath.h"
@@ -453,6 +454,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 		   s.from_ventoy || s.src.iso_path ? "" : "live system",
 		   s.loc.device[0] ? s.loc.device : s.medium_dev, root_images_layers(&s.images),
 		   s.plan.dir, root_layout_name(s.plan.layout));
+	timeline_mark("medium");
 	step = ISO_SCAN_OK;
 out:
 	/* Leave nothing behind on failure, so that running vtoy-iso-scan again

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blkdev_inventory.h"
 #include "iso_scan.h"
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
+#include "timeline.h"
 #include "programs.h"
 
 static void usage(FILE *out)
@@ -78,6 +80,8 @@ int iso_scan_main(int argc, char **argv)
 	}
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-iso-scan", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
+	timeline_init(opts.run_dir);
+	blkdev_inventory_init(opts.run_dir);
 	step = iso_scan_run(&opts, &err);
 	if (step != ISO_SCAN_OK) {
 		log_err("failed while %s: %s", iso_scan_step_name(step), strerror(-err));

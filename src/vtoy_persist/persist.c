@@ -11,7 +11,9 @@
 #include "convention.h"
 #include "iso_change.h"
 #include "kvlist.h"
+#include "blkdev_inventory.h"
 #include "log.h"
+#include "timeline.h"
 #include "overlay.h"
 #include "paths.h"
 #include "request.h"
@@ -121,10 +123,14 @@ static void use_store(struct persist *p)
 	if (ret == 0 && p->candidates.count == 0)
 		ret = -ENOENT;
 	if (ret == 0) {
+		timeline_mark("store");
 		step = PERSIST_OPEN;
 		open.read_only = p->req.read_only;
 		ret = store_acquire(&p->candidates, &open, &p->store, &p->opened, &p->fsck_fallback);
 		p->store_open = ret == 0;
+		/* checked (e2fsck, or the kernel's log replay) and mounted */
+		if (ret == 0)
+			timeline_mark("fsck");
 		if (ret == 0 && p->opened.write_protected)
 			snprintf(p->fallback, sizeof(p->fallback),
 				 "the store's device is write-protected: shown read-only, changes "
@@ -256,6 +262,24 @@ static enum persist_step write_report(struct persist *p, int *err)
 	return PERSIST_OK;
 }
 
+/* The boot's steps so far, in one line (switch_root comes after us), and
+ * how much probing the inventory saved this program. */
+static void log_timeline(const char *run_dir)
+{
+	struct kvlist tl = { 0 };
+	char path[PATH_MAX], line[512];
+	unsigned probed, known;
+
+	blkdev_inventory_counts(&probed, &known);
+	log_info("devices: %u probed by vtoy-persist, %u known from this boot's inventory", probed,
+		 known);
+
+	run_path(path, sizeof(path), run_dir, RUN_TIMELINE, NULL);
+	if (kvfile_read(&tl, path) == 0 && timeline_format(&tl, line, sizeof(line)))
+		log_info("timeline: %s", line);
+	kvlist_free(&tl);
+}
+
 enum persist_step persist_run(const struct persist_opts *opts, int *err)
 {
 	static struct persist p;
@@ -295,14 +319,17 @@ enum persist_step persist_run(const struct persist_opts *opts, int *err)
 	ret = mount_root(&p);
 	if (ret < 0)
 		goto out;
+	timeline_mark("overlay");
 
 	step = PERSIST_EXTRAS;
 	extras(&p);
 
 	install_shutdown(&p);
 	step = write_report(&p, &ret);
-	if (step == PERSIST_OK)
+	if (step == PERSIST_OK) {
 		log_notice("root ready at %s (persistence: %s)", opts->root, p.mode);
+		log_timeline(opts->run_dir);
+	}
 out:
 	kvlist_free(&p.cmdline);
 	kvlist_free(&p.report);

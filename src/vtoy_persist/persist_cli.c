@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blkdev_inventory.h"
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
+#include "timeline.h"
 #include "programs.h"
 #include "shutdown.h"
 #include "persist.h"
@@ -133,6 +135,8 @@ int persist_main(int argc, char **argv)
 	}
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-persist", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
+	timeline_init(opts.run_dir);
+	blkdev_inventory_init(opts.run_dir);
 	step = persist_run(&opts, &err);
 	if (step != PERSIST_OK) {
 		log_err("failed while %s: %s", persist_step_name(step), strerror(-err));

@@ -16,6 +16,7 @@
 #include "paths.h"
 #include "persist.h"
 #include "store_space.h"
+#include "timeline.h"
 
 /* A mount the reports name, as the kernel has it now. */
 struct mount_now {
@@ -29,6 +30,7 @@ struct status {
 	struct medium medium;
 	bool have_medium;
 	struct kvlist persist;
+	struct kvlist timeline; /* RUN_TIMELINE: when each step of the boot ended */
 	const char *mountinfo;
 	struct mount_now data, store, home;
 	bool root_is_overlay;
@@ -93,6 +95,8 @@ static int gather(struct status *st, const char *run_dir)
 	st->have_medium = medium_read(path, &st->medium) == 0;
 	run_path(path, sizeof(path), run_dir, RUN_PERSIST_ENV, NULL);
 	have_persist = kvfile_read(&st->persist, path) == 0;
+	run_path(path, sizeof(path), run_dir, RUN_TIMELINE, NULL);
+	kvfile_read(&st->timeline, path); /* none from older boots: no line */
 	if (!st->have_medium && !have_persist)
 		return -ENOENT;
 	look_up(st, st->medium.data_mount[0] ? st->medium.data_mount : NULL, &st->data);
@@ -203,6 +207,9 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		       "              then: %s\n"
 		       "              now:  %s\n",
 		       dash(get(p, "VTOY_MEDIUM_BEFORE")), dash(get(p, "VTOY_MEDIUM_NOW")));
+
+	if (timeline_format(&st->timeline, line, sizeof(line)))
+		fprintf(out, "timeline:     %s\n", line);
 
 	run_path(path, sizeof(path), run_dir, RUN_LOG, NULL);
 	log = fopen(path, "re");
@@ -326,6 +333,20 @@ static void print_json(const struct status *st, FILE *out)
 	jw_string(&w, "upper", st->root_is_overlay ? st->root_upper : get(p, "VTOY_UPPERDIR"));
 	jw_end_object(&w);
 
+	/* ms of uptime at the end of each step; absent steps are null */
+	jw_object(&w, "timeline");
+	for (int i = 0; timeline_steps[i]; i++) {
+		const char *ms = get(&st->timeline, timeline_steps[i]);
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s_ms", timeline_steps[i]);
+		if (ms)
+			jw_number(&w, key, strtoll(ms, NULL, 10));
+		else
+			jw_null(&w, key);
+	}
+	jw_end_object(&w);
+
 	jw_object(&w, "image_change");
 	jw_string(&w, "changed", get(p, "VTOY_MEDIUM_CHANGED"));
 	jw_string(&w, "before", get(p, "VTOY_MEDIUM_BEFORE"));
@@ -355,5 +376,6 @@ int persist_status(const struct status_opts *opts)
 		print_text(&st, opts->out ? opts->out : stdout, opts->show_log, opts->run_dir);
 	medium_free(&st.medium);
 	kvlist_free(&st.persist);
+	kvlist_free(&st.timeline);
 	return 0;
 }

@@ -9,7 +9,7 @@
 # the reason.
 #
 # Usage: bench.sh [--smoke]   (--smoke: our standalone image, one boot)
-# Environment: KVER, KERNEL, REPEAT (3), OUT (build/bench), RUNTIMES, SCALING (1)
+# Environment: KVER, KERNEL, REPEAT (5), OUT (build/bench), RUNTIMES, SCALING (1)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -21,8 +21,8 @@ smoke=0
 KVER=${KVER:-$(ls /lib/modules | sort -V | tail -n 1)}
 KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
 out=${OUT:-$top/build/bench}
-repeat=${REPEAT:-3}
-runtimes=${RUNTIMES:-vtoy live-boot dracut vtoy-initramfs-tools vtoy-dracut}
+repeat=${REPEAT:-5}
+runtimes=${RUNTIMES:-floor vtoy live-boot dracut vtoy-initramfs-tools vtoy-dracut}
 scaling=${SCALING:-1}
 if [ $smoke = 1 ]; then repeat=1 runtimes=vtoy scaling=0; fi
 export QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
@@ -52,6 +52,11 @@ iso=/iso/bench.iso
 build_image() {
 	local rt=$1 img=$images/$1.img log=$images/$1.log conf
 	case $rt in
+	floor)
+		build_floor "$img" >"$log" 2>&1
+		APPEND[$rt]=""
+		NOTE[$rt]="the physical limit: exactly this machine's modules, no discovery, tmpfs overlay"
+		;;
 	vtoy)
 		make -s -C "$top" initramfs KVER="$KVER" >"$log" 2>&1 && cp "$top/build/initramfs.img" "$img"
 		APPEND[$rt]="findiso=$iso persistence"
@@ -94,6 +99,29 @@ build_image() {
 	esac
 }
 
+# build_floor IMG: the floor runtime (tests/bench/floor-init): static
+# busybox and the modules this machine's stick needs (xHCI, usb-storage, sd,
+# loop, exFAT, ISO 9660, squashfs, overlay), in the order kmod gives.
+build_floor() {
+	local stage=$images/floor-root m
+	rm -rf "$stage" && mkdir -p "$stage"/{bin,sbin,proc,sys,dev,floor}
+	cp /bin/busybox "$stage/bin/busybox"
+	for m in $(/bin/busybox --list); do
+		[ "$m" = busybox ] || ln -s busybox "$stage/bin/$m"
+	done
+	cp "$here/floor-init" "$stage/init"
+	for m in xhci-pci usb-storage sd_mod loop exfat isofs squashfs overlay; do
+		modprobe -S "$KVER" --show-depends "$m" | sed -n 's/^insmod \([^ ]*\).*/\1/p'
+	done | awk '!seen[$0]++' | while read -r ko; do
+		mkdir -p "$stage$(dirname "$ko")"
+		cp "$ko" "$stage$ko"
+		echo "$ko" >> "$stage/floor/modules"
+	done
+	[ -s "$stage/floor/modules" ] || return 1
+	mknod -m 0600 "$stage/dev/console" c 5 1
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) > "$1"
+}
+
 # boot_once RUNTIME N STICK EXTRA...: one boot; appends a CSV line to results.
 boot_once() {
 	local rt=$1 n=$2 stick=$3 name=$4 dir handover root phase mem ok reason
@@ -113,6 +141,7 @@ boot_once() {
 	elif [ -z "$root" ]; then
 		reason=$(grep -vE '^\[|^ *$' "$dir/console.log" | tail -n 3 | tr '\n' ' ' | tr -d '\033' | cut -c1-160)
 		reason="no root init: ${reason:-see $dir/console.log}"
+		reason=${reason//,/;}
 	elif ! grep -q "VTOYTEST: RESULT wrote bench-$n" "$dir/console.log"; then
 		reason="the root could not write"
 	else
@@ -127,7 +156,12 @@ boot_once() {
 			END { print m, m - f }' "$dir/console.log")
 	fi
 	medium=$(sed -n 's/.*vtoy-iso-scan: medium found after \([0-9]*\) ms.*/\1/p' "$dir/console.log" | head -n 1)
-	echo "$name,$n,$handover,$root,$phase,${mem% *},${medium:-},$ok,\"$reason\",${mem#* }" >> "$out/boots.csv"
+	# Our runtime's own timeline (ms of uptime at the end of each step),
+	# from the status the root printed; empty for the other runtimes.
+	steps=$(status_json "$dir/console.log" | jq -r '.timeline | [.init_ms, .drivers_ms,
+		.medium_ms, .store_ms, .fsck_ms, .overlay_ms, .switch_root_ms] | map(. // "") | join(",")' \
+		2>/dev/null) || steps=
+	echo "$name,$n,$handover,$root,$phase,${mem% *},${medium:-},$ok,\"$reason\",${mem#* },${steps:-,,,,,,}" >> "$out/boots.csv"
 	rm -f "$dir/stick.img" "$dir/store.img"
 	[ $ok = 1 ]
 }
@@ -135,7 +169,7 @@ boot_once() {
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_of() { awk -F, -v name="$1" -v col="$2" '$1 == name && $8 == 1 { print $col }' "$out/boots.csv"; }
 
-echo "name,boot,handover_s,root_init_s,initramfs_phase_s,peak_memory_kb,medium_found_ms,ok,reason,peak_growth_kb" > "$out/boots.csv"
+echo "name,boot,handover_s,root_init_s,initramfs_phase_s,peak_memory_kb,medium_found_ms,ok,reason,peak_growth_kb,init_ms,drivers_ms,medium_ms,store_ms,fsck_ms,overlay_ms,switch_root_ms" > "$out/boots.csv"
 declare -A SIZE FAILED
 for rt in $runtimes; do
 	echo "bench: building the $rt image"
@@ -184,6 +218,8 @@ if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
 fi
 
 # The tables.
+scale_names=()
+for row in "${scale_rows[@]}"; do scale_names+=("${row%%|*}"); done
 ours_phase=$(column_of vtoy 5 | median)
 ours_total=$(column_of vtoy 4 | median)
 {
@@ -211,6 +247,23 @@ ours_total=$(column_of vtoy 4 | median)
 		else
 			echo "| $rt | - | - | - | $size | - | $good/$repeat | cannot boot: $note |"
 		fi
+	done
+	floor_phase=$(column_of floor 5 | median)
+	if [ -n "$floor_phase" ] && [ -n "$ours_phase" ]; then
+		echo
+		echo "Our overhead above the floor: $(awk -v a="$ours_phase" -v b="$floor_phase" \
+			'BEGIN { printf "%d ms", (a - b) * 1000 }') (ours $ours_phase s - floor $floor_phase s, medians)."
+	fi
+	echo
+	echo "| our runtime, step (median ms) | drivers | medium | store | fsck | overlay | switch_root |"
+	echo "|---|---|---|---|---|---|---|"
+	for name in vtoy "${scale_names[@]}"; do
+		line="| $name"
+		for col in 12 13 14 15 16 17; do
+			line="$line | $(awk -F, -v name="$name" -v c="$col" '$1 == name && $8 == 1 && $c != "" && $(c - 1) != "" {
+				print $c - $(c - 1) }' "$out/boots.csv" | median)"
+		done
+		echo "$line |"
 	done
 	if [ ${#scale_rows[@]} -gt 0 ]; then
 		echo

@@ -231,11 +231,14 @@ qemu_cmd() {
 		-machine q35 -accel "${VTOY_QEMU_ACCEL:-tcg}" -m 768 -smp 1
 		-display none -monitor "${QEMU_MONITOR:-none}" -no-reboot -serial "$1"
 		-kernel "$KERNEL" -initrd "$3"
-		-device qemu-xhci,id=xhci
+		$USB_CONTROLLER
 		-drive "if=none,id=stick,format=raw,file=$2"
 		$STICK_DEVICE
 		"${QEMU_EXTRA[@]}")
 }
+
+# The USB controller the sticks are on; empty for a machine with no USB.
+USB_CONTROLLER="-device qemu-xhci,id=xhci"
 
 # How the stick is plugged in: a USB mass-storage (bulk-only) stick, as
 # most are. STICK_DEVICE_UAS is a UAS one instead: the uas driver scans at

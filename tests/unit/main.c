@@ -28,6 +28,7 @@ int main(void)
 		medium_tests,
 		ventoy_store_tests,
 		storage_settle_tests,
+		drivers_tests,
 		stick_tests,
 		NULL,
 	};

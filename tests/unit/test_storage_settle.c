@@ -7,9 +7,11 @@
 #include "storage_settle.h"
 #include "unit.h"
 
+#define make unit_fake_sysfs
+
 /* A fake sysfs tree: each path is made as a directory, or as a file holding
  * the text after '=' ("a/b=08"). */
-static void make(const char *root, const char *spec)
+void unit_fake_sysfs(const char *root, const char *spec)
 {
 	char path[512], *eq;
 
@@ -50,6 +52,7 @@ static void pending_states(void)
 	/* A mass-storage interface, no driver loaded: nothing on its way. */
 	make(root, DEV "/bInterfaceClass=08");
 	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK(!storage_scan_delayed(root));
 	/* usb-storage loaded, the interface not bound yet. */
 	make(root, "bus/usb/drivers/usb-storage");
 	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
@@ -59,10 +62,12 @@ static void pending_states(void)
 	make(root, DEV "/host0/scsi_host");
 	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
 	CHECK_STR(what, "1-1:1.0: SCSI scan pending");
+	CHECK(storage_scan_delayed(root));
 	/* Scanned: a disk LUN sd_mod has not attached to yet. */
 	make(root, LUN "/type=0");
 	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
 	CHECK_STR(what, "1-1:1.0: no block device for its LUN yet");
+	CHECK(!storage_scan_delayed(root));
 	/* The disk is there: nothing pending. */
 	make(root, LUN "/block/sdb");
 	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);

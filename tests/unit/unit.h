@@ -40,6 +40,10 @@ extern int unit_failed;
 		}                                                                      \
 	} while (0)
 
+/* Makes ROOT/SPEC as a directory, or a file holding the text after '='
+ * ("a/b=08"), with its parents: a fake sysfs (test_storage_settle.c). */
+void unit_fake_sysfs(const char *root, const char *spec);
+
 struct unit_test {
 	const char *name;
 	void (*fn)(void);
@@ -52,6 +56,7 @@ extern const struct unit_test cmdline_tests[];
 extern const struct unit_test kvlist_tests[];
 extern const struct unit_test safepath_tests[];
 extern const struct unit_test storage_settle_tests[];
+extern const struct unit_test drivers_tests[];
 extern const struct unit_test medium_source_tests[];
 extern const struct unit_test store_tests[];
 extern const struct unit_test pconf_tests[];

@@ -1,0 +1,149 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blkdev_inventory.h"
+#include "drivers.h"
+#include "kvlist.h"
+#include "timeline.h"
+#include "unit.h"
+
+static int has(char **list, int count, const char *alias)
+{
+	for (int i = 0; i < count; i++)
+		if (!strcmp(list[i], alias))
+			return 1;
+	return 0;
+}
+
+/* Devices without a driver give their modalias, once; bound ones and
+ * devices without one give none. */
+static void unbound_aliases(void)
+{
+	char root[] = "/tmp/vtoy-unit-drivers-XXXXXX", cmd[128];
+	char *aliases[8];
+	int n;
+
+	CHECK(mkdtemp(root));
+	unit_fake_sysfs(root, "bus/pci/devices/0000:00:1d.0/modalias=pci:v00001B36d0000000D");
+	unit_fake_sysfs(root, "bus/pci/devices/0000:00:1d.0/driver");
+	unit_fake_sysfs(root, "bus/usb/devices/1-1:1.0/modalias="
+			      "usb:v46F4p0001d0000dc00dsc00dp00ic08isc06ip50in00");
+	unit_fake_sysfs(root, "bus/pci/devices/0000:00:1f.2/modalias=pci:v00008086d00002922");
+	unit_fake_sysfs(root, "bus/pci/devices/0000:00:1f.3/modalias=pci:v00008086d00002922");
+	unit_fake_sysfs(root, "bus/platform/devices/serial8250");
+	unit_fake_sysfs(root, "bus/usb/drivers/usb-storage");
+	n = drivers_unbound_aliases(root, aliases, 8);
+	CHECK_INT(n, 2);
+	CHECK(has(aliases, n, "usb:v46F4p0001d0000dc00dsc00dp00ic08isc06ip50in00"));
+	CHECK(has(aliases, n, "pci:v00008086d00002922"));
+	CHECK(!has(aliases, n, "pci:v00001B36d0000000D"));
+	while (n)
+		free(aliases[--n]);
+	/* No more than asked for. */
+	CHECK_INT(drivers_unbound_aliases(root, aliases, 1), 1);
+	free(aliases[0]);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK_INT(system(cmd), 0);
+	CHECK(drivers_unbound_aliases(root, aliases, 8) < 0);
+}
+
+static void event_alias(void)
+{
+	static const char add[] = "add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0"
+				  "SUBSYSTEM=scsi\0MODALIAS=scsi:t-0x00\0";
+	static const char bind[] = "bind@/devices/x\0ACTION=bind\0MODALIAS=scsi:t-0x00\0";
+	static const char none[] = "add@/devices/y\0ACTION=add\0SUBSYSTEM=block\0";
+
+	CHECK_STR(drivers_event_alias(add, sizeof(add) - 1), "scsi:t-0x00");
+	CHECK(drivers_event_alias(bind, sizeof(bind) - 1) == NULL);
+	CHECK(drivers_event_alias(none, sizeof(none) - 1) == NULL);
+}
+
+static void timeline_line(void)
+{
+	char dir[] = "/tmp/vtoy-unit-timeline-XXXXXX", path[128], line[256];
+	struct kvlist tl = { 0 };
+
+	CHECK(mkdtemp(dir));
+	CHECK_INT(timeline_format(&tl, line, sizeof(line)), 0);
+	kvlist_put(&tl, "init", "5140");
+	kvlist_put(&tl, "drivers", "5300");
+	kvlist_put(&tl, "medium", "6020");
+	kvlist_put(&tl, "overlay", "7005");
+	timeline_format(&tl, line, sizeof(line));
+	CHECK_STR(line, "drivers 0.16 s, medium +0.72 s, overlay +0.98 s "
+			"(from /init at 5.14 s of uptime)");
+	kvlist_free(&tl);
+	/* Marks go to RUN_DIR/timeline, each step once per process. */
+	timeline_init(dir);
+	timeline_mark("store");
+	timeline_mark("store");
+	timeline_init(NULL);
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_TIMELINE);
+	CHECK_INT(kvfile_read(&tl, path), 0);
+	CHECK(kvlist_get(&tl, "store") != NULL);
+	CHECK(kvlist_next(&tl, "store", kvlist_next(&tl, "store", NULL)) == NULL);
+	kvlist_free(&tl);
+	unlink(path);
+	CHECK_INT(rmdir(dir), 0);
+}
+
+/* A device is probed once a boot: known while name, devno, size and diskseq
+ * stay; the file carries it to the next program. */
+static void inventory(void)
+{
+	char dir[] = "/tmp/vtoy-unit-inventory-XXXXXX", path[128];
+	struct blkdev_list inv = { 0 }, back;
+	struct blkdev sda1 = { .name = "sda1", .devno = 0x801, .size = 1 << 20, .diskseq = 9 };
+	struct blkdev now;
+
+	CHECK(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_DEVICES);
+	CHECK_INT(inventory_load(path, &back), 0); /* none yet: empty */
+	CHECK_INT(back.count, 0);
+	snprintf(sda1.fstype, sizeof(sda1.fstype), "exfat");
+	snprintf(sda1.label, sizeof(sda1.label), "Ventoy");
+	CHECK_INT(inventory_add(&inv, &sda1), 0);
+	snprintf(sda1.label, sizeof(sda1.label), "Ventoy2");
+	CHECK_INT(inventory_add(&inv, &sda1), 0); /* replaces, not twice */
+	CHECK_INT(inv.count, 1);
+	CHECK_INT(inventory_save(path, &inv), 0);
+	CHECK_INT(inventory_load(path, &back), 0);
+	CHECK_INT(back.count, 1);
+	now = (struct blkdev){ .name = "sda1", .devno = 0x801, .size = 1 << 20, .diskseq = 9,
+			       .probe_err = -5 };
+	CHECK(inventory_apply(&back, &now));
+	CHECK_STR(now.fstype, "exfat");
+	CHECK_STR(now.label, "Ventoy2");
+	CHECK_INT(now.probe_err, 0);
+	/* Another medium in the drive (diskseq), another size: probed again. */
+	now.diskseq = 10;
+	CHECK(!inventory_apply(&back, &now));
+	now.diskseq = 9;
+	now.size = 2 << 20;
+	CHECK(!inventory_apply(&back, &now));
+	blkdev_list_free(&back);
+	blkdev_list_free(&inv);
+	/* A file from another build is ignored. */
+	{
+		FILE *f = fopen(path, "w");
+
+		CHECK(f != NULL);
+		fputs("vtoyinv1 not records", f);
+		fclose(f);
+	}
+	CHECK_INT(inventory_load(path, &back), 0);
+	CHECK_INT(back.count, 0);
+	unlink(path);
+	CHECK_INT(rmdir(dir), 0);
+}
+
+const struct unit_test drivers_tests[] = {
+	UNIT_TEST(inventory),
+	UNIT_TEST(unbound_aliases),
+	UNIT_TEST(event_alias),
+	UNIT_TEST(timeline_line),
+	{ NULL, NULL },
+};
