@@ -18,6 +18,7 @@ expect_line "$log" "vtoy-iso-scan: error: /ISO/missing.iso was not found on any 
 expect_line "$log" "vtoy-iso-scan: drivers: loading every module of /etc/vtoy/modules.list: nothing found after"
 expect_line "$log" "Check iso-scan/filename= (the path is case-sensitive"
 expect_line "$log" "vtoy-init: BOOT FAILED while setting up the live medium (vtoy-iso-scan)."
+expect_line "$log" "vtoy-init: loading every module of /etc/vtoy/modules.list for the shell"
 expect_line "$log" "RESCUE-SHELL-42"
 expect_no_line "$log" "Kernel panic"
 scenario_finish
