@@ -161,9 +161,35 @@ static int modprobe_all(char **names, size_t count)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 
+/* The kernel's module.async_probe (kernel/module/main.c, Linux 6.0 and
+ * later): while it is Y, a module's devices are probed in the kernel's
+ * async workers and init_module returns without waiting for them (AHCI's
+ * link probes: ~0.35 s under TCG). Set around our own loads only, so the
+ * running system's default is left alone. Returns the old value ('N' when
+ * there is no such parameter). */
+#define ASYNC_PROBE "/sys/module/module/parameters/async_probe"
+
+static char async_probe_set(char value)
+{
+	char old[8] = "N", buf[2] = { value, '\n' };
+	int fd;
+
+	if (sysfs_read(ASYNC_PROBE, old, sizeof(old)) < 0 || old[0] == value)
+		return old[0];
+	fd = open(ASYNC_PROBE, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, buf, sizeof(buf)) < 0)
+			log_debug("drivers: cannot set %s: %s", ASYNC_PROBE, strerror(errno));
+		close(fd);
+	}
+	return old[0];
+}
+
 /* Runs modprobe on names and logs the modules that came ("loaded a, b for
- * WHY"): one at a time, so that the difference is this one's. Returns the
- * number of new modules, or -errno. */
+ * WHY"): one at a time, so that the difference is this one's. The devices
+ * they drive are probed asynchronously: they announce themselves by
+ * uevents, which the wait loops listen to. Returns the number of new
+ * modules, or -errno. */
 static int load(char **names, size_t count, const char *why)
 {
 	static char before[16384], after[16384];
@@ -171,11 +197,14 @@ static int load(char **names, size_t count, const char *why)
 	size_t used = 0;
 	int loaded = 0, rc;
 	long long start = monotonic_ms();
+	char async_was;
 
 	if (!count)
 		return 0;
 	loaded_modules(before, sizeof(before));
+	async_was = async_probe_set('Y');
 	rc = modprobe_all(names, count);
+	async_probe_set(async_was);
 	if (rc < 0 || rc == 127) {
 		log_warn("drivers: cannot run modprobe for %s: %s", why,
 			 rc < 0 ? strerror(-rc) : "not found");
@@ -279,12 +308,36 @@ static int by_rank(const void *a, const void *b)
 	return rank(x) - rank(y);
 }
 
+/* Drivers of the devices found without one that wait for the USB host
+ * controllers' (drivers_coldplug): a stick's usb-storage is the load that
+ * starts the kernel's longest wait (delay_use), and AHCI's load alone
+ * holds the loop for ~0.3 s under TCG; so they load at the wait's quiet
+ * moments, while USB enumerates or in that delay (drivers_idle). */
+static char *deferred[ALIASES_MAX];
+static size_t deferred_count;
+static int deferring; /* 1 from the USB host controllers' load until the rest's */
+
+static void defer(char **aliases, size_t count)
+{
+	for (size_t i = 0; i < count && deferred_count < ALIASES_MAX; i++)
+		if (!has_alias(deferred, deferred_count, aliases[i]) &&
+		    (deferred[deferred_count] = strdup(aliases[i])))
+			deferred_count++;
+}
+
+static void deferred_free(void)
+{
+	while (deferred_count)
+		free(deferred[--deferred_count]);
+	deferring = 0;
+}
+
 int drivers_coldplug(void)
 {
-	char *aliases[ALIASES_MAX], *fresh[ALIASES_MAX], why[96];
+	char *aliases[ALIASES_MAX], *fresh[ALIASES_MAX], why[128];
 	long long start = monotonic_ms();
 	int count, ret;
-	size_t n = 0;
+	size_t n = 0, now;
 
 	if (!drivers_on_demand())
 		return 0;
@@ -294,13 +347,25 @@ int drivers_coldplug(void)
 		return count;
 	}
 	for (int i = 0; i < count; i++)
-		if (!was_tried(aliases[i]))
+		if (!was_tried(aliases[i]) && !has_alias(deferred, deferred_count, aliases[i]))
 			fresh[n++] = aliases[i];
 	qsort(fresh, n, sizeof(*fresh), by_rank);
-	snprintf(why, sizeof(why), "%zu device(s) without a driver (found in %lld ms)", n,
-		 monotonic_ms() - start);
-	ret = load(fresh, n, why);
-	mark_tried(fresh, n);
+	for (now = 0; now < n && rank(fresh[now]) == 0; now++)
+		;
+	if (now && !deferring && now < n)
+		deferring = 1;
+	if (!deferring)
+		now = n;
+	snprintf(why, sizeof(why), "%zu %s without a driver (found in %lld ms)", now,
+		 deferring ? "USB host controller(s)" : "device(s)", monotonic_ms() - start);
+	ret = load(fresh, now, why);
+	mark_tried(fresh, now);
+	if (now < n) {
+		defer(fresh + now, n - now);
+		log_info("drivers: %zu other device(s) without a driver: their drivers load at the "
+			 "wait's next quiet moment, while USB finds the stick",
+			 deferred_count);
+	}
 	while (count)
 		free(aliases[--count]);
 	return ret;
@@ -361,6 +426,9 @@ int drivers_load_all(const char *why)
 	ret = load(names, count, DRIVERS_LIST);
 	while (count)
 		free(names[--count]);
+	/* The list holds every controller driver: none waits any more. */
+	mark_tried(deferred, deferred_count);
+	deferred_free();
 	return ret;
 }
 
@@ -377,64 +445,132 @@ int drivers_need(const char *name, const char *sysfs_dir)
 }
 
 /* What a live boot mounts, loaded while the kernel makes us wait anyway
- * (usb-storage's delay_use) rather than once the medium is found: one group
- * per quiet moment, so that a device that comes meanwhile waits for one
- * group at most, and a group only while enough of the wait is left for it
- * (in tenths of delay_use gone at most): ext4 (jbd2, mbcache, crc16) takes
- * most of a second under TCG, and a stick scanned meanwhile would wait for
- * it; when it does not fit it loads at the store's mount. */
+ * rather than once the medium is found: one group per quiet moment, so that
+ * a device that comes meanwhile waits for one group at most. The sysfs
+ * module names tell a group already loaded (by the other program). */
 static const struct preload_group {
 	const char *names[5];
-	int max_gone; /* tenths of delay_use */
+	const char *modules[5]; /* /sys/module/NAME of each */
 } preload_groups[] = {
-	{ { "loop", "fs-iso9660", "fs-squashfs", "fs-overlay", NULL }, 8 },
-	{ { "fs-exfat", "fs-vfat", NULL }, 8 },
-	{ { "fs-ext4", NULL }, 3 },
+	[IDLE_MOUNTS - IDLE_MOUNTS] = { { "loop", "fs-iso9660", "fs-squashfs", "fs-overlay", NULL },
+					{ "loop", "isofs", "squashfs", "overlay", NULL } },
+	[IDLE_FAT - IDLE_MOUNTS] = { { "fs-exfat", "fs-vfat", NULL }, { "exfat", "vfat", NULL } },
+	[IDLE_EXT4 - IDLE_MOUNTS] = { { "fs-ext4", NULL }, { "ext4", NULL } },
 };
-#define GROUPS (sizeof(preload_groups) / sizeof(preload_groups[0]))
-static int next_group = -1; /* -1: not looked at yet */
+#define DISK_ALIAS "scsi:t-0x00" /* sd_mod's */
+
+int drivers_idle_choice(const struct drivers_idle_state *s)
+{
+	if (s->window) {
+		if (!(s->done & 1u << IDLE_DISK))
+			return IDLE_DISK;
+		if (s->deferred)
+			return IDLE_OTHER_CONTROLLERS;
+		/* Late in the delay a group would hold up the stick's scan;
+		 * it loads when first mounted instead. */
+		for (int job = IDLE_MOUNTS; job <= IDLE_EXT4; job++)
+			if (!(s->done & 1u << job))
+				return s->gone_tenths <= 8 ? job : IDLE_NONE;
+		return IDLE_NONE;
+	}
+	if (!s->deferred)
+		return IDLE_NONE;
+	/* USB is still finding the stick: the short loads first, so that
+	 * the stick's usb-storage waits for one of them at most. */
+	if (!(s->done & 1u << IDLE_MOUNTS))
+		return IDLE_MOUNTS;
+	if (!(s->done & 1u << IDLE_FAT))
+		return IDLE_FAT;
+	return IDLE_OTHER_CONTROLLERS;
+}
+
+static unsigned idle_done;
+static int idle_looked;
+
+static void idle_look(void)
+{
+	char path[128];
+	struct stat st;
+
+	if (idle_looked++)
+		return;
+	if (!drivers_on_demand()) {
+		idle_done = ~0u;
+		return;
+	}
+	if (was_tried(DISK_ALIAS) || stat("/sys/module/sd_mod", &st) == 0)
+		idle_done |= 1u << IDLE_DISK;
+	for (int job = IDLE_MOUNTS; job <= IDLE_EXT4; job++) {
+		const struct preload_group *g = &preload_groups[job - IDLE_MOUNTS];
+		int all = 1;
+
+		for (int i = 0; g->modules[i]; i++) {
+			snprintf(path, sizeof(path), "/sys/module/%s", g->modules[i]);
+			all &= stat(path, &st) == 0;
+		}
+		if (all)
+			idle_done |= 1u << job;
+	}
+}
 
 int drivers_idle_pending(void)
 {
-	if (next_group < 0) {
-		struct stat st;
-
-		next_group = !drivers_on_demand() || stat("/sys/module/ext4", &st) == 0 ? (int)GROUPS
-											  : 0;
-	}
-	return next_group < (int)GROUPS;
+	idle_look();
+	return deferred_count > 0 ||
+	       (idle_done & IDLE_ALL_JOBS) != (IDLE_ALL_JOBS & ~(1u << IDLE_OTHER_CONTROLLERS));
 }
 
 /* usb-storage's delay_use in ms (1 s by default; a module parameter). */
 static long long delay_use_ms(void)
 {
 	char buf[32];
+	long long ms;
 
 	if (sysfs_read("/sys/module/usb_storage/parameters/delay_use", buf, sizeof(buf)) < 0)
 		return 1000;
-	return strtoll(buf, NULL, 10) * 1000;
+	ms = strtoll(buf, NULL, 10) * 1000;
+	return ms > 0 ? ms : 1;
 }
 
 void drivers_idle(void)
 {
-	const struct preload_group *g;
-	long long now = monotonic_ms(), gone;
+	struct drivers_idle_state s = { 0 };
+	long long now = monotonic_ms();
+	char why[128];
+	int job;
 	size_t n = 0;
 
 	if (!drivers_idle_pending())
 		return;
-	if (!storage_scan_delayed("/sys"))
-		return;
-	if (!window_start)
+	s.window = storage_scan_delayed("/sys");
+	if (s.window && !window_start)
 		window_start = now; /* its bind went unheard: from now, at least */
-	gone = (now - window_start) * 10;
-	while (next_group < (int)GROUPS &&
-	       gone > preload_groups[next_group].max_gone * delay_use_ms())
-		next_group++; /* too late for it: it loads when first mounted */
-	if (next_group == (int)GROUPS)
+	s.gone_tenths = s.window ? (int)((now - window_start) * 10 / delay_use_ms()) : 0;
+	s.deferred = deferred_count > 0;
+	s.done = idle_done;
+	job = drivers_idle_choice(&s);
+	if (job == IDLE_NONE)
 		return;
-	g = &preload_groups[next_group++];
-	while (g->names[n])
+	idle_done |= 1u << job;
+	if (job == IDLE_DISK) {
+		const char *alias = DISK_ALIAS;
+
+		load((char **)&alias, 1,
+		     "the disk usb-storage will add (" DISK_ALIAS "), while it waits to scan");
+		mark_tried((char **)&alias, 1);
+		return;
+	}
+	if (job == IDLE_OTHER_CONTROLLERS) {
+		snprintf(why, sizeof(why), "%zu other device(s) without a driver, %s", deferred_count,
+			 s.window ? "while usb-storage waits to scan" : "after the USB ones");
+		load(deferred, deferred_count, why);
+		mark_tried(deferred, deferred_count);
+		deferred_free();
+		return;
+	}
+	while (preload_groups[job - IDLE_MOUNTS].names[n])
 		n++;
-	load((char **)g->names, n, "what a live boot mounts, while usb-storage waits to scan");
+	load((char **)preload_groups[job - IDLE_MOUNTS].names, n,
+	     s.window ? "what a live boot mounts, while usb-storage waits to scan"
+		      : "what a live boot mounts, while USB finds the stick");
 }

@@ -35,8 +35,10 @@ int drivers_on_demand(void);
 
 /* Loads the drivers of every device without one now
  * (drivers_unbound_aliases of /sys) whose modalias this boot has not tried
- * yet (RUN_DIR/modaliases), in one modprobe, USB host controllers first,
- * and logs the modules that came. Loads run one at a time in the caller:
+ * yet (RUN_DIR/modaliases), in one modprobe, and logs the modules that
+ * came. When USB host controllers are among them, only theirs load now:
+ * the rest wait for a quiet moment of the wait (drivers_idle), as USB
+ * takes a while to find a stick and usb-storage then delays its scan. Loads run one at a time in the caller:
  * two modprobes at once on a slow machine only slow each other (and the log
  * could not tell which brought what). Returns the number of modules
  * loaded, 0 when not on demand, or -errno. */
@@ -46,13 +48,38 @@ int drivers_coldplug(void);
  * device (its MODALIAS) when on demand and not tried yet. */
 void drivers_uevent(const char *buf, size_t len);
 
-/* True while the wait has idle work: modules a live boot mounts with
- * (loop, iso9660, squashfs, overlay; exfat, vfat; ext4) not loaded yet. */
+/* Loads at the wait's quiet moments (drivers_idle), one job each. */
+enum drivers_idle_job {
+	IDLE_NONE = -1,
+	IDLE_DISK = 0, /* sd_mod, for the disk usb-storage will add */
+	IDLE_OTHER_CONTROLLERS, /* what drivers_coldplug deferred */
+	IDLE_MOUNTS, /* loop, iso9660, squashfs, overlay */
+	IDLE_FAT, /* exfat, vfat */
+	IDLE_EXT4,
+};
+#define IDLE_ALL_JOBS ((1u << (IDLE_EXT4 + 1)) - 1)
+
+struct drivers_idle_state {
+	int window; /* a USB stick waits in usb-storage's delay_use */
+	int gone_tenths; /* of that delay, gone */
+	int deferred; /* drivers_coldplug deferred some devices */
+	unsigned done; /* 1u << job, for each job done or not wanted */
+};
+
+/* Which job a quiet moment runs. In usb-storage's delay_use (time the
+ * kernel makes us wait anyway, 1 s by default): sd_mod, the deferred
+ * controllers, then the groups while at most 8 tenths of the delay are
+ * gone (later, a group would hold up the stick's scan; it loads when
+ * first mounted). Before it, while controllers are deferred (USB is still
+ * finding the stick): the two short groups, then the controllers. Else
+ * none: without USB the drivers come at coldplug, the filesystems at
+ * mount. Returns an enum drivers_idle_job. */
+int drivers_idle_choice(const struct drivers_idle_state *s);
+
+/* True while the wait has idle work left. */
 int drivers_idle_pending(void);
-/* Called when the wait has been quiet a moment (DRIVERS_IDLE_MS): loads the
- * next group of those modules when a USB stick is in usb-storage's delayed
- * scan (storage_scan_delayed: delay_use, 1 s by default), time the kernel
- * makes us wait anyway; otherwise they load when first mounted. */
+/* Called when the wait has been quiet a moment (DRIVERS_IDLE_MS): runs
+ * drivers_idle_choice's job for now. */
 void drivers_idle(void);
 #define DRIVERS_IDLE_MS 50
 

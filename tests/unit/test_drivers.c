@@ -140,7 +140,42 @@ static void inventory(void)
 	CHECK_INT(rmdir(dir), 0);
 }
 
+/* The quiet moments' order: in usb-storage's delay sd_mod, the deferred
+ * controllers, then the groups while the delay allows; before it, the short
+ * groups, then the deferred controllers; nothing without USB. */
+static void idle_choice(void)
+{
+	struct drivers_idle_state s = { .window = 1, .gone_tenths = 2, .deferred = 1 };
+
+	CHECK_INT(drivers_idle_choice(&s), IDLE_DISK);
+	s.done |= 1u << IDLE_DISK;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
+	s.deferred = 0;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
+	s.done |= 1u << IDLE_MOUNTS | 1u << IDLE_FAT;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_EXT4);
+	s.gone_tenths = 9; /* it would hold up the scan */
+	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
+	s.done |= 1u << IDLE_EXT4;
+	s.gone_tenths = 2;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
+
+	/* USB still finding the stick, controllers deferred. */
+	s = (struct drivers_idle_state){ .deferred = 1 };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
+	s.done |= 1u << IDLE_MOUNTS;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_FAT);
+	s.done |= 1u << IDLE_FAT;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
+	/* ext4 is not short: not before the controllers, nor without USB. */
+	s.deferred = 0;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
+	s.done = 0;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
+}
+
 const struct unit_test drivers_tests[] = {
+	UNIT_TEST(idle_choice),
 	UNIT_TEST(inventory),
 	UNIT_TEST(unbound_aliases),
 	UNIT_TEST(event_alias),
