@@ -1,11 +1,13 @@
 #!/bin/sh
 # Builds the standalone initramfs: static busybox, static e2fsck, our
 # binary (vtoy, with its program names), /init and the kernel modules of initramfs/modules.list with their
-# dependencies, as a gzip-compressed newc cpio.
+# dependencies, as a compressed newc cpio: zstd when the kernel unpacks it
+# (its config says CONFIG_RD_ZSTD=y, or there is none to read), else gzip.
 #
 # Usage: build-image.sh OUTPUT KVER BINDIR
 # VTOY_MODULES_LIST=FILE replaces initramfs/modules.list (tests leave drivers out).
 # VTOY_LUKS=0 leaves cryptsetup out (LUKS stores then cannot be unlocked).
+# VTOY_COMPRESS=zstd|gzip chooses the compression instead.
 set -eu
 
 mkdir -p "$(dirname "$1")"
@@ -83,6 +85,22 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 depmod -b "$stage" "$kver"
 
-find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet | gzip -9n > "$out.tmp"
+# zstd: the kernel unpacks it in about a third of gzip's time (a second
+# less per boot under TCG for this image), it is smaller, and it builds in
+# a tenth of the time (-10: -19 gains 10 % for 17 times as long).
+compress=${VTOY_COMPRESS:-}
+if [ -z "$compress" ]; then
+	compress=zstd
+	if [ -r "/boot/config-$kver" ] && ! grep -q '^CONFIG_RD_ZSTD=y' "/boot/config-$kver"; then
+		compress=gzip
+	fi
+fi
+case $compress in
+zstd) set -- zstd -q -10 -T0 ;;
+gzip) set -- gzip -9n ;;
+*) die "VTOY_COMPRESS=$compress: zstd or gzip" ;;
+esac
+command -v "$1" >/dev/null || die "$1 is missing (VTOY_COMPRESS=$compress)"
+find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet | "$@" > "$out.tmp"
 mv "$out.tmp" "$out"
-echo "build-image: $out ($(du -k "$out" | cut -f1) KiB, $(find lib/modules -name '*.ko*' | wc -l) modules, kernel $kver)"
+echo "build-image: $out ($(du -k "$out" | cut -f1) KiB $compress, $(find lib/modules -name '*.ko*' | wc -l) modules, kernel $kver)"

@@ -18,6 +18,7 @@ file file
 depmod kmod
 cpio cpio
 gzip gzip
+zstd zstd
 qemu-system-x86_64 qemu-system-x86
 xorriso xorriso
 mksquashfs squashfs-tools

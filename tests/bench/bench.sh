@@ -64,7 +64,7 @@ build_image() {
 	live-boot | vtoy-initramfs-tools)
 		conf=$images/$rt-conf
 		rm -rf "$conf" && cp -a /etc/initramfs-tools "$conf"
-		sed -i 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+		sed -i 's/^COMPRESS=.*/COMPRESS=zstd/' "$conf/initramfs.conf"
 		if [ $rt = live-boot ]; then
 			# Debian's MODULES=most leaves exfat out: live-boot could not
 			# read Ventoy's data partition without it.
@@ -119,7 +119,7 @@ build_floor() {
 	done
 	[ -s "$stage/floor/modules" ] || return 1
 	mknod -m 0600 "$stage/dev/console" c 5 1
-	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) > "$1"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | zstd -q -10) > "$1"
 }
 
 # boot_once RUNTIME N STICK EXTRA...: one boot; appends a CSV line to results.

@@ -481,14 +481,14 @@ liveboot_initrd() {
 		scenario_finish
 	fi
 	mkdir -p "$cache"
-	stamp="$(dpkg-query -W -f '${Version} ' live-boot live-boot-initramfs-tools initramfs-tools 2>/dev/null)$kver exfat"
+	stamp="$(dpkg-query -W -f '${Version} ' live-boot live-boot-initramfs-tools initramfs-tools 2>/dev/null)$kver exfat zstd"
 	conf=$SCENARIO_DIR/initramfs-tools
 	if ! (
 		flock 9
 		[ -s "$LIVEBOOT_INITRD" ] && [ "$(cat "$cache/$kver.stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 		echo "building live-boot's initramfs for $kver"
 		rm -rf "$conf" && cp -a /etc/initramfs-tools "$conf"
-		sed -i 's/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+		sed -i 's/^COMPRESS=.*/COMPRESS=zstd/' "$conf/initramfs.conf"
 		printf 'exfat\nnls_utf8\n' >> "$conf/modules"
 		mkinitramfs -d "$conf" -o "$LIVEBOOT_INITRD.tmp" "$kver" >"$SCENARIO_DIR/mkinitramfs.txt" 2>&1 &&
 			mv "$LIVEBOOT_INITRD.tmp" "$LIVEBOOT_INITRD" && echo "$stamp" > "$cache/$kver.stamp"

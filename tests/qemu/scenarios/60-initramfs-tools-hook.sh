@@ -17,7 +17,7 @@ stage_install "$SCENARIO_DIR/stage" || fail "make install into a scratch root fa
 # A configuration directory of our own: the host's /etc is left alone.
 conf=$SCENARIO_DIR/initramfs-tools
 mkdir -p "$conf/hooks" "$conf/scripts" "$conf/conf.d"
-printf 'MODULES=list\nBUSYBOX=auto\nCOMPRESS=gzip\n' > "$conf/initramfs.conf"
+printf 'MODULES=list\nBUSYBOX=auto\nCOMPRESS=zstd\n' > "$conf/initramfs.conf"
 : > "$conf/modules"
 cp "$SCENARIO_DIR/stage/usr/share/initramfs-tools/hooks/vtoy" "$conf/hooks/"
 cp "$SCENARIO_DIR/stage/usr/share/initramfs-tools/scripts/vtoy" "$conf/scripts/"
