@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -133,34 +132,6 @@ static void loaded_modules(char *buf, size_t len)
 	fclose(f);
 }
 
-/* Runs `modprobe -a -q NAMES...`; its exit status or -errno. */
-static int modprobe_all(char **names, size_t count)
-{
-	const char **argv = calloc(count + 4, sizeof(*argv));
-	int status;
-	pid_t pid;
-
-	if (!argv)
-		return -ENOMEM;
-	argv[0] = "modprobe";
-	argv[1] = "-a";
-	argv[2] = "-q";
-	for (size_t i = 0; i < count; i++)
-		argv[3 + i] = names[i];
-	pid = fork();
-	if (pid == 0) {
-		execvp("modprobe", (char **)argv);
-		_exit(127);
-	}
-	free(argv);
-	if (pid < 0)
-		return -errno;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
-}
-
 /* The kernel's module.async_probe (kernel/module/main.c, Linux 6.0 and
  * later): while it is Y, a module's devices are probed in the kernel's
  * async workers and init_module returns without waiting for them (AHCI's
@@ -203,7 +174,7 @@ static int load(char **names, size_t count, const char *why)
 		return 0;
 	loaded_modules(before, sizeof(before));
 	async_was = async_probe_set('Y');
-	rc = modprobe_all(names, count);
+	rc = modprobe_run((const char *const *)names, count);
 	async_probe_set(async_was);
 	if (rc < 0 || rc == 127) {
 		log_warn("drivers: cannot run modprobe for %s: %s", why,

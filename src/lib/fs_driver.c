@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,21 +30,36 @@ int fs_driver_present(const char *fstype)
 	return found;
 }
 
-int modprobe_quiet(const char *name)
+int modprobe_run(const char *const *names, size_t count)
 {
+	const char **argv = calloc(count + 4, sizeof(*argv));
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
 
-	if (pid < 0)
-		return -errno;
+	if (!argv)
+		return -ENOMEM;
+	argv[0] = "modprobe";
+	argv[1] = "-a";
+	argv[2] = "-q";
+	for (size_t i = 0; i < count; i++)
+		argv[3 + i] = names[i];
+	pid = fork();
 	if (pid == 0) {
-		execlp("modprobe", "modprobe", "-q", name, (char *)NULL);
+		execvp("modprobe", (char **)argv);
 		_exit(127);
 	}
+	free(argv);
+	if (pid < 0)
+		return -errno;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+int modprobe_quiet(const char *name)
+{
+	return modprobe_run(&name, 1);
 }
 
 int fs_driver_ensure(const char *fstype)

@@ -2,6 +2,8 @@
 #ifndef VTOY_FS_DRIVER_H
 #define VTOY_FS_DRIVER_H
 
+#include <stddef.h>
+
 /* True when /proc/filesystems lists fstype (the driver is built in or
  * loaded). */
 int fs_driver_present(const char *fstype);
@@ -20,8 +22,13 @@ int fs_driver_ensure(const char *fstype);
 /* fs_driver_ensure, and an error naming the image's missing module. */
 int fs_driver_load(const char *fstype);
 
-/* Runs `modprobe -q name` and waits for it; its exit status, or -errno.
- * For drivers loaded by name, not found through /proc/filesystems. */
+/* Runs `modprobe -a -q NAMES...` (PATH's modprobe) and waits for it; its
+ * exit status (127: no modprobe to run), or -errno. The one module loader
+ * runner: drivers.c and the callers below go through it. */
+int modprobe_run(const char *const *names, size_t count);
+
+/* modprobe_run of one name. For drivers loaded by name, not found through
+ * /proc/filesystems. */
 int modprobe_quiet(const char *name);
 
 #endif
