@@ -209,13 +209,32 @@ static int try_device(const struct blkdev *dev, struct locate_ctx *c)
 	return 1;
 }
 
-/* Removable and USB disks first: that is where a live stick is. */
-static int removable_first(const void *a, const void *b)
+/* Where a live medium usually is, within removable or fixed disks: an
+ * optical filesystem, then the ones sticks and Ventoy's data partition are
+ * formatted with, then the rest (where persistence stores live: mounting
+ * an ext4 store costs its driver and a journal-less mount, for nothing). */
+static int fstype_rank(const char *fstype)
+{
+	static const char *const stick_fs[] = { "vfat", "exfat", "ntfs", "ntfs3" };
+
+	if (is_optical_fs(fstype))
+		return 0;
+	for (size_t i = 0; i < sizeof(stick_fs) / sizeof(stick_fs[0]); i++)
+		if (!strcmp(fstype, stick_fs[i]))
+			return 1;
+	return 2;
+}
+
+/* Removable and USB disks first: that is where a live stick is. When two
+ * devices hold the medium, the first in this order wins. */
+int medium_order(const void *a, const void *b)
 {
 	const struct blkdev *x = a, *y = b;
 
 	if (x->removable != y->removable)
 		return x->removable ? -1 : 1;
+	if (fstype_rank(x->fstype) != fstype_rank(y->fstype))
+		return fstype_rank(x->fstype) - fstype_rank(y->fstype);
 	return strcmp(x->name, y->name);
 }
 
@@ -223,7 +242,7 @@ static int check_devices(const struct blkdev_list *list, void *ctx)
 {
 	struct locate_ctx *c = ctx;
 
-	qsort(list->devs, list->count, sizeof(*list->devs), removable_first);
+	qsort(list->devs, list->count, sizeof(*list->devs), medium_order);
 	for (size_t i = 0; i < list->count; i++) {
 		int ret;
 

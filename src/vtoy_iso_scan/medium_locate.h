@@ -29,4 +29,10 @@ struct medium_location {
 int medium_locate(const struct medium_source *src, const struct root_layout_opts *layout,
 		  const char *run_dir, const char *medium_mount, struct medium_location *loc);
 
+/* The order the search asks devices in (a qsort comparator of struct
+ * blkdev): removable and USB disks first, then by filesystem (iso9660 and
+ * udf, then vfat, exfat and NTFS, then the rest, where stores live), then
+ * by name. Only the order: every device is still asked. */
+int medium_order(const void *a, const void *b);
+
 #endif

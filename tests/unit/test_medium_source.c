@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "medium_locate.h"
 #include "medium_source.h"
 #include "unit.h"
 
@@ -551,7 +553,34 @@ static void timeouts(void)
 	CHECK_LOGGED(r, "rootdelay=-1 ignored");
 }
 
+/* The search asks removable disks first, and on each kind of disk the
+ * filesystems a live medium is usually on before the rest (stores). */
+static void search_order(void)
+{
+	struct blkdev d[5];
+	const char *want[] = { "sdc", "sdb1", "sda1", "sdd1", "nvme0n1p1" };
+
+	memset(d, 0, sizeof(d));
+	snprintf(d[0].name, sizeof(d[0].name), "sda1");
+	snprintf(d[0].fstype, sizeof(d[0].fstype), "ext4");
+	d[0].removable = true;
+	snprintf(d[1].name, sizeof(d[1].name), "nvme0n1p1");
+	snprintf(d[1].fstype, sizeof(d[1].fstype), "ext4");
+	snprintf(d[2].name, sizeof(d[2].name), "sdb1");
+	snprintf(d[2].fstype, sizeof(d[2].fstype), "exfat");
+	d[2].removable = true;
+	snprintf(d[3].name, sizeof(d[3].name), "sdc");
+	snprintf(d[3].fstype, sizeof(d[3].fstype), "iso9660");
+	d[3].removable = true;
+	snprintf(d[4].name, sizeof(d[4].name), "sdd1");
+	snprintf(d[4].fstype, sizeof(d[4].fstype), "ntfs");
+	qsort(d, 5, sizeof(d[0]), medium_order);
+	for (size_t i = 0; i < 5; i++)
+		CHECK_STR(d[i].name, want[i]);
+}
+
 const struct unit_test medium_source_tests[] = {
+	UNIT_TEST(search_order),
 	UNIT_TEST(iso_scan_filename),
 	UNIT_TEST(findiso_is_a_synonym),
 	UNIT_TEST(iso_scan_key_wins_on_disagreement),
