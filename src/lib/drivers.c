@@ -156,28 +156,72 @@ static char async_probe_set(char value)
 	return old[0];
 }
 
-/* Runs modprobe on names and logs the modules that came ("loaded a, b for
- * WHY"): one at a time, so that the difference is this one's. The devices
- * they drive are probed asynchronously: they announce themselves by
- * uevents, which the wait loops listen to. Returns the number of new
- * modules, or -errno. */
-static int load(char **names, size_t count, const char *why)
+/* The one load in the background, if any: the wait goes on scanning,
+ * probing and mounting while init_module runs (ext4's takes 0.5-0.8 s
+ * under TCG). Our loads run one at a time, so the modules /proc/modules
+ * gained meanwhile are this load's (a filesystem the kernel itself asks
+ * for at a mount meanwhile would be listed with them). */
+static struct running_load {
+	pid_t pid; /* 0: none */
+	pid_t owner; /* the process that started it */
+	int waited; /* waited for from its start (load) */
+	long long start;
+	char async_was;
+	char why[300];
+	char before[16384];
+} running;
+
+/* Modaliases of devices added while a load runs: they wait for the next
+ * slot, before drivers_idle's own jobs. */
+static char *queued[ALIASES_MAX];
+static size_t queued_count;
+
+static void load_settle(void);
+
+/* Starts modprobe on names in the background; load_end logs what came.
+ * Returns 0 or -errno. */
+static int load_begin(char **names, size_t count, const char *why)
 {
-	static char before[16384], after[16384];
+	static int exit_hooked;
+	pid_t pid;
+
+	if (!exit_hooked++)
+		atexit(load_settle);
+	running.owner = getpid();
+	running.start = monotonic_ms();
+	loaded_modules(running.before, sizeof(running.before));
+	running.async_was = async_probe_set('Y');
+	pid = modprobe_start((const char *const *)names, count);
+	if (pid < 0) {
+		async_probe_set(running.async_was);
+		log_warn("drivers: cannot run modprobe for %s: %s", why, strerror(-pid));
+		return pid;
+	}
+	running.pid = pid;
+	running.waited = 0;
+	snprintf(running.why, sizeof(running.why), "%s", why);
+	return 0;
+}
+
+/* Ends the running load (block 0: only when it has ended) and logs the
+ * modules that came ("loaded a, b for WHY (N ms)"). Returns the number of
+ * new modules, 0 when none ran, -EAGAIN while it runs, or -errno. */
+static int load_end(int block)
+{
+	static char after[16384];
 	char list[512] = "";
 	size_t used = 0;
 	int loaded = 0, rc;
-	long long start = monotonic_ms();
-	char async_was;
 
-	if (!count)
+	if (!running.pid)
 		return 0;
-	loaded_modules(before, sizeof(before));
-	async_was = async_probe_set('Y');
-	rc = modprobe_run((const char *const *)names, count);
-	async_probe_set(async_was);
+	rc = modprobe_wait(running.pid, block);
+	if (rc == -EAGAIN)
+		return rc;
+	running.pid = 0;
+	async_probe_set(running.async_was);
 	if (rc < 0 || rc == 127) {
-		log_warn("drivers: cannot run modprobe for %s: %s", why,
+		log_warn("drivers: cannot run modprobe for %s: %s", running.why,
 			 rc < 0 ? strerror(-rc) : "not found");
 		return rc < 0 ? rc : -ENOENT;
 	}
@@ -190,7 +234,7 @@ static int load(char **names, size_t count, const char *why)
 		if (n > 126)
 			continue;
 		snprintf(key, sizeof(key), "\n%.*s\n", n, line);
-		if (strstr(before, key))
+		if (strstr(running.before, key))
 			continue;
 		loaded++;
 		if (used < sizeof(list))
@@ -199,12 +243,68 @@ static int load(char **names, size_t count, const char *why)
 	}
 	if (used >= sizeof(list))
 		snprintf(list + sizeof(list) - 5, 5, "...");
+	/* Only a load waited for from its start is timed exactly; a
+	 * background one is known to have ended by the time it is looked at. */
 	if (loaded)
-		log_info("drivers: loaded %s for %s (%lld ms)", list, why, monotonic_ms() - start);
+		log_info("drivers: loaded %s for %s (%s%lld ms)", list, running.why,
+			 running.waited ? "" : "ended within ", monotonic_ms() - running.start);
 	else
-		log_debug("drivers: nothing new loaded for %s (%lld ms)", why,
-			  monotonic_ms() - start);
+		log_debug("drivers: nothing new loaded for %s (%s%lld ms)", running.why,
+			  running.waited ? "" : "ended within ", monotonic_ms() - running.start);
 	return loaded;
+}
+
+/* Runs modprobe on names now, after the running load: one at a time, so
+ * that the modules that came are this one's. The devices they drive are
+ * probed asynchronously: they announce themselves by uevents, which the
+ * wait loops listen to. Returns the number of new modules, or -errno. */
+static int load(char **names, size_t count, const char *why)
+{
+	int ret;
+
+	if (!count)
+		return 0;
+	load_end(1);
+	ret = load_begin(names, count, why);
+	if (ret < 0)
+		return ret;
+	running.waited = 1;
+	return load_end(1);
+}
+
+static void queue_free(void)
+{
+	while (queued_count)
+		free(queued[--queued_count]);
+}
+
+/* The queued modaliases, in the background; 1 when a load started. */
+static int queue_begin(void)
+{
+	char why[300];
+	size_t used;
+
+	if (!queued_count)
+		return 0;
+	used = snprintf(why, sizeof(why), "%zu new device(s) (", queued_count);
+	for (size_t i = 0; i < queued_count && used < sizeof(why); i++)
+		used += snprintf(why + used, sizeof(why) - used, "%s%s", i ? " " : "", queued[i]);
+	if (used < sizeof(why))
+		snprintf(why + used, sizeof(why) - used, ")");
+	load_begin(queued, queued_count, why);
+	queue_free();
+	return 1;
+}
+
+/* At exit: the running load and the queued ones end before the next
+ * program looks at the devices (its log lines stay in order, too). */
+static void load_settle(void)
+{
+	if (getpid() != running.owner)
+		return; /* a child that exits: the loads are its parent's */
+	load_end(1);
+	if (queue_begin())
+		load_end(1);
 }
 
 /* The modaliases modprobe already ran for this boot (RUN_DIR/modaliases,
@@ -342,32 +442,23 @@ int drivers_coldplug(void)
 	return ret;
 }
 
-static long long window_start; /* when usb-storage bound a stick, ms (0: none waits) */
-
-/* ACTION=bind of a USB interface to usb-storage: its delay_use starts. */
-static int storage_bound(const char *buf, size_t len)
-{
-	int bind = 0, usb_storage = 0;
-
-	for (size_t off = 0; off < len; off += strlen(buf + off) + 1) {
-		bind |= !strcmp(buf + off, "ACTION=bind");
-		usb_storage |= !strcmp(buf + off, "DRIVER=usb-storage");
-	}
-	return bind && usb_storage;
-}
-
 void drivers_uevent(const char *buf, size_t len)
 {
 	const char *alias = drivers_event_alias(buf, len);
 	char why[300];
 
-	if (storage_bound(buf, len))
-		window_start = monotonic_ms();
 	if (!alias || !drivers_on_demand() || was_tried(alias))
 		return;
-	snprintf(why, sizeof(why), "a new device (%s)", alias);
-	load((char **)&alias, 1, why);
 	mark_tried((char **)&alias, 1);
+	/* The loop goes on meanwhile: the device's own children announce
+	 * themselves once its driver binds. */
+	if (load_end(0) == -EAGAIN || queued_count) {
+		if (queued_count < ALIASES_MAX && (queued[queued_count] = strdup(alias)))
+			queued_count++;
+		return;
+	}
+	snprintf(why, sizeof(why), "a new device (%s)", alias);
+	load_begin((char **)&alias, 1, why);
 }
 
 int drivers_load_all(const char *why)
@@ -437,11 +528,11 @@ int drivers_idle_choice(const struct drivers_idle_state *s)
 			return IDLE_DISK;
 		if (s->deferred)
 			return IDLE_OTHER_CONTROLLERS;
-		/* Late in the delay a group would hold up the stick's scan;
-		 * it loads when first mounted instead. */
+		/* In the background: a group no longer holds up the stick's
+		 * scan, and ext4 is then in before the store's mount. */
 		for (int job = IDLE_MOUNTS; job <= IDLE_EXT4; job++)
 			if (!(s->done & 1u << job))
-				return s->gone_tenths <= 8 ? job : IDLE_NONE;
+				return job;
 		return IDLE_NONE;
 	}
 	if (!s->deferred)
@@ -487,36 +578,20 @@ static void idle_look(void)
 int drivers_idle_pending(void)
 {
 	idle_look();
-	return deferred_count > 0 ||
+	return running.pid || queued_count > 0 || deferred_count > 0 ||
 	       (idle_done & IDLE_ALL_JOBS) != (IDLE_ALL_JOBS & ~(1u << IDLE_OTHER_CONTROLLERS));
-}
-
-/* usb-storage's delay_use in ms (1 s by default; a module parameter). */
-static long long delay_use_ms(void)
-{
-	char buf[32];
-	long long ms;
-
-	if (sysfs_read("/sys/module/usb_storage/parameters/delay_use", buf, sizeof(buf)) < 0)
-		return 1000;
-	ms = strtoll(buf, NULL, 10) * 1000;
-	return ms > 0 ? ms : 1;
 }
 
 void drivers_idle(void)
 {
 	struct drivers_idle_state s = { 0 };
-	long long now = monotonic_ms();
 	char why[128];
 	int job;
 	size_t n = 0;
 
-	if (!drivers_idle_pending())
+	if (!drivers_idle_pending() || load_end(0) == -EAGAIN || queue_begin())
 		return;
 	s.window = storage_scan_delayed("/sys");
-	if (s.window && !window_start)
-		window_start = now; /* its bind went unheard: from now, at least */
-	s.gone_tenths = s.window ? (int)((now - window_start) * 10 / delay_use_ms()) : 0;
 	s.deferred = deferred_count > 0;
 	s.done = idle_done;
 	job = drivers_idle_choice(&s);
@@ -526,22 +601,22 @@ void drivers_idle(void)
 	if (job == IDLE_DISK) {
 		const char *alias = DISK_ALIAS;
 
-		load((char **)&alias, 1,
-		     "the disk usb-storage will add (" DISK_ALIAS "), while it waits to scan");
 		mark_tried((char **)&alias, 1);
+		load_begin((char **)&alias, 1,
+			   "the disk usb-storage will add (" DISK_ALIAS "), while it waits to scan");
 		return;
 	}
 	if (job == IDLE_OTHER_CONTROLLERS) {
 		snprintf(why, sizeof(why), "%zu other device(s) without a driver, %s", deferred_count,
 			 s.window ? "while usb-storage waits to scan" : "after the USB ones");
-		load(deferred, deferred_count, why);
 		mark_tried(deferred, deferred_count);
+		load_begin(deferred, deferred_count, why);
 		deferred_free();
 		return;
 	}
 	while (preload_groups[job - IDLE_MOUNTS].names[n])
 		n++;
-	load((char **)preload_groups[job - IDLE_MOUNTS].names, n,
-	     s.window ? "what a live boot mounts, while usb-storage waits to scan"
-		      : "what a live boot mounts, while USB finds the stick");
+	load_begin((char **)preload_groups[job - IDLE_MOUNTS].names, n,
+		   s.window ? "what a live boot mounts, while usb-storage waits to scan"
+			    : "what a live boot mounts, while USB finds the stick");
 }

@@ -38,14 +38,17 @@ int drivers_on_demand(void);
  * yet (RUN_DIR/modaliases), in one modprobe, and logs the modules that
  * came. When USB host controllers are among them, only theirs load now:
  * the rest wait for a quiet moment of the wait (drivers_idle), as USB
- * takes a while to find a stick and usb-storage then delays its scan. Loads run one at a time in the caller:
- * two modprobes at once on a slow machine only slow each other (and the log
- * could not tell which brought what). Returns the number of modules
- * loaded, 0 when not on demand, or -errno. */
+ * takes a while to find a stick and usb-storage then delays its scan. Our
+ * loads run one at a time: two modprobes at once on a slow machine only
+ * slow each other (and the log could not tell which brought what). This
+ * one runs after the background load, if any, and is waited for. Returns
+ * the number of modules loaded, 0 when not on demand, or -errno. */
 int drivers_coldplug(void);
 
 /* For each uevent the wait loops receive: loads the driver of an added
- * device (its MODALIAS) when on demand and not tried yet. */
+ * device (its MODALIAS) when on demand and not tried yet, in the
+ * background (after the running load, at the next quiet moment): the
+ * devices it drives announce themselves by uevents. */
 void drivers_uevent(const char *buf, size_t len);
 
 /* Loads at the wait's quiet moments (drivers_idle), one job each. */
@@ -61,25 +64,25 @@ enum drivers_idle_job {
 
 struct drivers_idle_state {
 	int window; /* a USB stick waits in usb-storage's delay_use */
-	int gone_tenths; /* of that delay, gone */
 	int deferred; /* drivers_coldplug deferred some devices */
 	unsigned done; /* 1u << job, for each job done or not wanted */
 };
 
 /* Which job a quiet moment runs. In usb-storage's delay_use (time the
  * kernel makes us wait anyway, 1 s by default): sd_mod, the deferred
- * controllers, then the groups while at most 8 tenths of the delay are
- * gone (later, a group would hold up the stick's scan; it loads when
- * first mounted). Before it, while controllers are deferred (USB is still
- * finding the stick): the two short groups, then the controllers. Else
- * none: without USB the drivers come at coldplug, the filesystems at
- * mount. Returns an enum drivers_idle_job. */
+ * controllers, then the groups. Before it, while controllers are deferred
+ * (USB is still finding the stick): the two short groups, then the
+ * controllers. Else none: without USB the drivers come at coldplug, the
+ * filesystems at mount. Returns an enum drivers_idle_job. */
 int drivers_idle_choice(const struct drivers_idle_state *s);
 
-/* True while the wait has idle work left. */
+/* True while the wait has idle work left, or a load still runs. */
 int drivers_idle_pending(void);
-/* Called when the wait has been quiet a moment (DRIVERS_IDLE_MS): runs
- * drivers_idle_choice's job for now. */
+/* Called when the wait has been quiet a moment (DRIVERS_IDLE_MS): ends
+ * the background load if it has ended, then starts the next in the
+ * background: the modaliases of devices added meanwhile, else
+ * drivers_idle_choice's job. A load left running when the program exits
+ * is waited for then (and the queued ones run). */
 void drivers_idle(void);
 #define DRIVERS_IDLE_MS 50
 

@@ -30,10 +30,9 @@ int fs_driver_present(const char *fstype)
 	return found;
 }
 
-int modprobe_run(const char *const *names, size_t count)
+pid_t modprobe_start(const char *const *names, size_t count)
 {
 	const char **argv = calloc(count + 4, sizeof(*argv));
-	int status;
 	pid_t pid;
 
 	if (!argv)
@@ -49,12 +48,27 @@ int modprobe_run(const char *const *names, size_t count)
 		_exit(127);
 	}
 	free(argv);
-	if (pid < 0)
-		return -errno;
-	while (waitpid(pid, &status, 0) < 0)
+	return pid < 0 ? -errno : pid;
+}
+
+int modprobe_wait(pid_t pid, int block)
+{
+	int status;
+	pid_t got;
+
+	while ((got = waitpid(pid, &status, block ? 0 : WNOHANG)) < 0)
 		if (errno != EINTR)
 			return -errno;
+	if (got == 0)
+		return -EAGAIN;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+int modprobe_run(const char *const *names, size_t count)
+{
+	pid_t pid = modprobe_start(names, count);
+
+	return pid < 0 ? pid : modprobe_wait(pid, 1);
 }
 
 int modprobe_quiet(const char *name)

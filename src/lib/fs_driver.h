@@ -3,6 +3,7 @@
 #define VTOY_FS_DRIVER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* True when /proc/filesystems lists fstype (the driver is built in or
  * loaded). */
@@ -22,9 +23,16 @@ int fs_driver_ensure(const char *fstype);
 /* fs_driver_ensure, and an error naming the image's missing module. */
 int fs_driver_load(const char *fstype);
 
-/* Runs `modprobe -a -q NAMES...` (PATH's modprobe) and waits for it; its
- * exit status (127: no modprobe to run), or -errno. The one module loader
- * runner: drivers.c and the callers below go through it. */
+/* Starts `modprobe -a -q NAMES...` (PATH's modprobe) in a child process.
+ * The one module loader runner: drivers.c and the callers below go
+ * through it. Returns its pid, or -errno. */
+pid_t modprobe_start(const char *const *names, size_t count);
+
+/* Waits for modprobe_start's child pid (block 0: only looks). Returns its
+ * exit status (127: no modprobe to run), -EAGAIN while it runs, or -errno. */
+int modprobe_wait(pid_t pid, int block);
+
+/* modprobe_start, then modprobe_wait until it ends. */
 int modprobe_run(const char *const *names, size_t count);
 
 /* modprobe_run of one name. For drivers loaded by name, not found through

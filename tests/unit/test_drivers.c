@@ -141,11 +141,11 @@ static void inventory(void)
 }
 
 /* The quiet moments' order: in usb-storage's delay sd_mod, the deferred
- * controllers, then the groups while the delay allows; before it, the short
- * groups, then the deferred controllers; nothing without USB. */
+ * controllers, then the groups; before it, the short groups, then the
+ * deferred controllers; nothing without USB. */
 static void idle_choice(void)
 {
-	struct drivers_idle_state s = { .window = 1, .gone_tenths = 2, .deferred = 1 };
+	struct drivers_idle_state s = { .window = 1, .deferred = 1 };
 
 	CHECK_INT(drivers_idle_choice(&s), IDLE_DISK);
 	s.done |= 1u << IDLE_DISK;
@@ -154,10 +154,7 @@ static void idle_choice(void)
 	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
 	s.done |= 1u << IDLE_MOUNTS | 1u << IDLE_FAT;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_EXT4);
-	s.gone_tenths = 9; /* it would hold up the scan */
-	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 	s.done |= 1u << IDLE_EXT4;
-	s.gone_tenths = 2;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 
 	/* USB still finding the stick, controllers deferred. */
