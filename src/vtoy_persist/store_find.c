@@ -414,7 +414,8 @@ static void scan_partition(const struct store_query *q, const struct blkdev *dev
 	}
 	why = blkdev_unreadable(dev, &again);
 	if (why) {
-		if (dev->probe_err && again)
+		/* An empty CD drive is no fault: said, not warned of. */
+		if (dev->probe_err && again && dev->probe_err != -ENOMEDIUM)
 			log_warn("%s: skipped, it cannot be read: %s", dev->node, why);
 		else
 			log_info("%s: skipped, %s", dev->node, why);
