@@ -172,8 +172,9 @@ static struct running_load {
 } running;
 
 /* Modaliases of devices added while a load runs: they wait for the next
- * slot, before drivers_idle's own jobs. */
-static char *queued[ALIASES_MAX];
+ * slot, before drivers_idle's own jobs. With each, its driver link in
+ * /sys. */
+static char *queued[ALIASES_MAX], *queued_driver[ALIASES_MAX];
 static size_t queued_count;
 
 static void load_settle(void);
@@ -274,26 +275,37 @@ static int load(char **names, size_t count, const char *why)
 
 static void queue_free(void)
 {
-	while (queued_count)
-		free(queued[--queued_count]);
+	while (queued_count) {
+		queued_count--;
+		free(queued[queued_count]);
+		free(queued_driver[queued_count]);
+	}
 }
 
-/* The queued modaliases, in the background; 1 when a load started. */
+/* The queued modaliases of devices still without a driver, in the
+ * background; 1 when a load started. */
 static int queue_begin(void)
 {
-	char why[300];
-	size_t used;
+	char why[300], *names[ALIASES_MAX];
+	size_t used, n = 0;
 
-	if (!queued_count)
-		return 0;
-	used = snprintf(why, sizeof(why), "%zu new device(s) (", queued_count);
-	for (size_t i = 0; i < queued_count && used < sizeof(why); i++)
-		used += snprintf(why + used, sizeof(why) - used, "%s%s", i ? " " : "", queued[i]);
+	for (size_t i = 0; i < queued_count; i++)
+		if (access(queued_driver[i], F_OK) < 0)
+			names[n++] = queued[i];
+	used = snprintf(why, sizeof(why), "%zu new device(s) (", n);
+	for (size_t i = 0; i < n && used < sizeof(why); i++)
+		used += snprintf(why + used, sizeof(why) - used, "%s%s", i ? " " : "", names[i]);
 	if (used < sizeof(why))
 		snprintf(why + used, sizeof(why) - used, ")");
-	load_begin(queued, queued_count, why);
+	if (n)
+		load_begin(names, n, why);
 	queue_free();
-	return 1;
+	return n > 0;
+}
+
+void drivers_settle(void)
+{
+	load_end(1);
 }
 
 /* At exit: the running load and the queued ones end before the next
@@ -442,19 +454,37 @@ int drivers_coldplug(void)
 	return ret;
 }
 
+/* /sys/DEVPATH/driver of the uevent in buf ("" without DEVPATH). */
+static void driver_link(const char *buf, size_t len, char *out, size_t out_len)
+{
+	out[0] = '\0';
+	for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
+		if (!strncmp(buf + off, "DEVPATH=", 8))
+			snprintf(out, out_len, "/sys%s/driver", buf + off + 8);
+}
+
 void drivers_uevent(const char *buf, size_t len)
 {
 	const char *alias = drivers_event_alias(buf, len);
-	char why[300];
+	char why[300], driver[600];
 
 	if (!alias || !drivers_on_demand() || was_tried(alias))
+		return;
+	/* A driver the kernel has bound it to since it was added (a USB
+	 * hub's, built into usbcore) leaves nothing to load. */
+	driver_link(buf, len, driver, sizeof(driver));
+	if (access(driver, F_OK) == 0)
 		return;
 	mark_tried((char **)&alias, 1);
 	/* The loop goes on meanwhile: the device's own children announce
 	 * themselves once its driver binds. */
 	if (load_end(0) == -EAGAIN || queued_count) {
-		if (queued_count < ALIASES_MAX && (queued[queued_count] = strdup(alias)))
-			queued_count++;
+		if (queued_count < ALIASES_MAX && (queued[queued_count] = strdup(alias))) {
+			if ((queued_driver[queued_count] = strdup(driver)))
+				queued_count++;
+			else
+				free(queued[queued_count]);
+		}
 		return;
 	}
 	snprintf(why, sizeof(why), "a new device (%s)", alias);
@@ -500,6 +530,9 @@ int drivers_need(const char *name, const char *sysfs_dir)
 
 	if (stat(sysfs_dir, &st) == 0)
 		return 0;
+	drivers_settle(); /* it may be half loaded, in the background */
+	if (stat(sysfs_dir, &st) == 0)
+		return 0;
 	/* Now, not beside: the caller opens its node next. */
 	log_info("drivers: loading %s", name);
 	modprobe_quiet(name);
@@ -509,15 +542,25 @@ int drivers_need(const char *name, const char *sysfs_dir)
 /* What a live boot mounts, loaded while the kernel makes us wait anyway
  * rather than once the medium is found: one group per quiet moment, so that
  * a device that comes meanwhile waits for one group at most. The sysfs
- * module names tell a group already loaded (by the other program). */
+ * module names tell a group already loaded (by the other program). With
+ * them, what the kernel itself asks for at their first mount, through
+ * request_module and a modprobe on the mount's path (0.15 s for ext4's
+ * under TCG): ext4's and jbd2's crc32c from the crypto API (ext4's softdep,
+ * which busybox modprobe does not follow), and vfat's default code page and
+ * character set (CONFIG_FAT_DEFAULT_CODEPAGE, _IOCHARSET: 437 and ascii on
+ * Debian, iso8859-1 by the kernel's default). */
 static const struct preload_group {
-	const char *names[5];
+	const char *names[6];
 	const char *modules[5]; /* /sys/module/NAME of each */
 } preload_groups[] = {
 	[IDLE_MOUNTS - IDLE_MOUNTS] = { { "loop", "fs-iso9660", "fs-squashfs", "fs-overlay", NULL },
 					{ "loop", "isofs", "squashfs", "overlay", NULL } },
-	[IDLE_FAT - IDLE_MOUNTS] = { { "fs-exfat", "fs-vfat", NULL }, { "exfat", "vfat", NULL } },
-	[IDLE_EXT4 - IDLE_MOUNTS] = { { "fs-ext4", NULL }, { "ext4", NULL } },
+	/* What a mount asks for loads before the filesystem registers: a
+	 * mount that finds the filesystem must not find that half loaded. */
+	[IDLE_FAT - IDLE_MOUNTS] = { { "fs-exfat", "nls_cp437", "nls_ascii", "nls_iso8859-1",
+				       "fs-vfat", NULL },
+				     { "exfat", "vfat", NULL } },
+	[IDLE_EXT4 - IDLE_MOUNTS] = { { "crypto-crc32c", "fs-ext4", NULL }, { "ext4", NULL } },
 };
 #define DISK_ALIAS "scsi:t-0x00" /* sd_mod's */
 

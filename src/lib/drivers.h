@@ -86,6 +86,11 @@ int drivers_idle_pending(void);
 void drivers_idle(void);
 #define DRIVERS_IDLE_MS 50
 
+/* Waits for the background load, if any. Before a driver is needed now:
+ * busybox modprobe takes a module listed in /proc/modules for loaded even
+ * while it is still loading, and returns before it is usable. */
+void drivers_settle(void);
+
 /* Loads the modules of DRIVERS_LIST that are not marked on-demand, in one
  * modprobe, once per process: the fallback when no medium shows up in time
  * (a controller whose modalias matched nothing). why is logged. Returns

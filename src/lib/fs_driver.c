@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "drivers.h"
 #include "log.h"
 
 int fs_driver_present(const char *fstype)
@@ -80,6 +81,9 @@ int fs_driver_ensure(const char *fstype)
 {
 	char alias[64];
 
+	if (fs_driver_present(fstype))
+		return 0;
+	drivers_settle(); /* it may be half loaded, in the background */
 	if (fs_driver_present(fstype))
 		return 0;
 	log_info("loading the %s driver", fstype);

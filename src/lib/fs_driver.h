@@ -10,14 +10,17 @@
 int fs_driver_present(const char *fstype);
 
 /* Makes sure the kernel has a driver for fstype before a mount: when
- * /proc/filesystems does not list it, says so ("loading the xfs driver")
- * and runs `modprobe -q fs-FSTYPE` (the alias every filesystem module
- * declares, MODULE_ALIAS_FS, and the name the kernel's own request_module
- * asks for at mount; PATH's modprobe: busybox's in our image, kmod's in the
- * generators' images), then looks again. No module is loaded before a
- * filesystem of its type is mounted: btrfs alone brings raid6 and xor,
- * whose speed tests would cost every boot. Returns 0, or -ENODEV when the
- * driver is still missing (the mount's failure tells the rest). */
+ * /proc/filesystems does not list it, waits for drivers.c's background
+ * load, if any (drivers_settle: it may be bringing it), looks again, then
+ * says so ("loading the xfs driver") and runs `modprobe -q fs-FSTYPE` (the
+ * alias every filesystem module declares, MODULE_ALIAS_FS, and the name
+ * the kernel's own request_module asks for at mount; PATH's modprobe:
+ * busybox's in our image, kmod's in the generators' images) and looks
+ * again. Beyond the few drivers.c preloads in the wait, no filesystem
+ * module is loaded before one of its type is mounted: btrfs alone brings
+ * raid6 and xor, whose speed tests would cost every boot. Returns 0, or
+ * -ENODEV when the driver is still missing (the mount's failure tells the
+ * rest). */
 int fs_driver_ensure(const char *fstype);
 
 /* fs_driver_ensure, and an error naming the image's missing module. */
