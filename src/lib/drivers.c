@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -163,6 +164,7 @@ static char async_probe_set(char value)
  * for at a mount meanwhile would be listed with them). */
 static struct running_load {
 	pid_t pid; /* 0: none */
+	int pidfd; /* readable once it has ended (pidfd_open, Linux 5.3); -1 without */
 	pid_t owner; /* the process that started it */
 	int waited; /* waited for from its start (load) */
 	long long start;
@@ -199,6 +201,7 @@ static int load_begin(char **names, size_t count, const char *why)
 		return pid;
 	}
 	running.pid = pid;
+	running.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	running.waited = 0;
 	snprintf(running.why, sizeof(running.why), "%s", why);
 	return 0;
@@ -220,6 +223,9 @@ static int load_end(int block)
 	if (rc == -EAGAIN)
 		return rc;
 	running.pid = 0;
+	if (running.pidfd >= 0)
+		close(running.pidfd);
+	running.pidfd = -1;
 	async_probe_set(running.async_was);
 	if (rc < 0 || rc == 127) {
 		log_warn("drivers: cannot run modprobe for %s: %s", running.why,
@@ -306,6 +312,17 @@ static int queue_begin(void)
 void drivers_settle(void)
 {
 	load_end(1);
+}
+
+int drivers_load_fd(void)
+{
+	return running.pid ? running.pidfd : -1;
+}
+
+void drivers_load_ended(void)
+{
+	if (load_end(0) != -EAGAIN)
+		queue_begin();
 }
 
 /* At exit: the running load and the queued ones end before the next
@@ -478,7 +495,8 @@ void drivers_uevent(const char *buf, size_t len)
 	mark_tried((char **)&alias, 1);
 	/* The loop goes on meanwhile: the device's own children announce
 	 * themselves once its driver binds. */
-	if (load_end(0) == -EAGAIN || queued_count) {
+	drivers_load_ended();
+	if (running.pid || queued_count) {
 		if (queued_count < ALIASES_MAX && (queued[queued_count] = strdup(alias))) {
 			if ((queued_driver[queued_count] = strdup(driver)))
 				queued_count++;

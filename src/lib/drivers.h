@@ -86,6 +86,15 @@ int drivers_idle_pending(void);
 void drivers_idle(void);
 #define DRIVERS_IDLE_MS 50
 
+/* A descriptor that polls readable once the background load has ended
+ * (a pidfd), or -1 when none runs or the kernel has no pidfd: then
+ * drivers_idle, DRIVERS_IDLE_MS after the last event, sees it ended. */
+int drivers_load_fd(void);
+/* Called when drivers_load_fd polled readable: ends the load and starts
+ * the queued modaliases' (not drivers_idle's jobs: those wait for a quiet
+ * moment, so that a device added meanwhile is not held up behind one). */
+void drivers_load_ended(void);
+
 /* Waits for the background load, if any. Before a driver is needed now:
  * busybox modprobe takes a module listed in /proc/modules for loaded even
  * while it is still loading, and returns before it is usable. */

@@ -82,7 +82,9 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 
 	for (;;) {
 		long long left = deadline_ms - monotonic_ms();
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		/* The second: our background module load, readable when it ends. */
+		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN },
+					 { .fd = drivers_load_fd(), .events = POLLIN } };
 		ssize_t n;
 		int rc;
 
@@ -92,12 +94,17 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		if (left <= 0)
 			return 0;
 		/* Idle work (drivers.h) is done after a short quiet moment. */
-		rc = poll(&pfd, 1, idle && wait_ms > DRIVERS_IDLE_MS ? DRIVERS_IDLE_MS : wait_ms);
+		rc = poll(pfd, pfd[1].fd >= 0 ? 2 : 1,
+			  idle && wait_ms > DRIVERS_IDLE_MS ? DRIVERS_IDLE_MS : wait_ms);
 		if (rc < 0 && errno != EINTR)
 			return -errno;
 		if (rc == 0 && idle)
 			drivers_idle();
-		if (rc <= 0)
+		if (rc > 0 && pfd[1].revents) {
+			drivers_load_ended();
+			rc--;
+		}
+		if (rc <= 0 || !pfd[0].revents)
 			continue;
 		while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
 			buf[n] = '\0';
