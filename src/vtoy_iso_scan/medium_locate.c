@@ -82,7 +82,12 @@ static int worth_probing(const struct blkdev *dev, struct locate_ctx *c)
 		return 0;
 	}
 	why = blkdev_unreadable(dev, &again);
-	if (why && again && dev->probe_err && dev->probe_err != -ENOMEDIUM)
+	/* ENXIO: a disk the kernel is still adding (seen in /sys before it
+	 * can be opened); its partitions' events follow. */
+	if (why && again && dev->probe_err == -ENXIO)
+		log_info("%s: not ready yet (%s); trying again on the next device event",
+			 dev->name, why);
+	else if (why && again && dev->probe_err && dev->probe_err != -ENOMEDIUM)
 		log_warn("%s: cannot be read: %s; trying again on the next device event", dev->name,
 			 why);
 	else if (why && again)
