@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blkdev_inventory.h"
@@ -44,7 +45,11 @@ static void copy_value(blkid_probe pr, const char *key, char *out, size_t len)
 		snprintf(out, len, "%s", value);
 }
 
-int blkdev_probe(const char *path, struct blkdev *dev)
+/* optical_only: a disk the kernel lists partitions of is searched through
+ * them; of its own signatures only an ISO written to it matters (iso9660
+ * or udf over the partition table), and the other probers read far into
+ * the disk (RAID superblocks at its end): 40-90 ms of a USB disk under TCG. */
+static int probe(const char *path, struct blkdev *dev, bool optical_only)
 {
 	blkid_probe pr = blkid_new_probe_from_filename(path);
 	int rc;
@@ -54,6 +59,11 @@ int blkdev_probe(const char *path, struct blkdev *dev)
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
 						      BLKID_SUBLKS_UUID);
+	if (optical_only) {
+		static char *optical[] = { "iso9660", "udf", NULL };
+
+		blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, optical);
+	}
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	/* 0: found; 1: nothing; -2: ambiguous signatures (treated as nothing);
@@ -69,6 +79,11 @@ int blkdev_probe(const char *path, struct blkdev *dev)
 	}
 	blkid_free_probe(pr);
 	return rc == -1 ? -EIO : 0;
+}
+
+int blkdev_probe(const char *path, struct blkdev *dev)
+{
+	return probe(path, dev, false);
 }
 
 int blkdev_slave(dev_t devno, char *name, size_t len)
@@ -172,13 +187,25 @@ void blkdev_inventory_counts(unsigned *probed, unsigned *known)
  * inventory gained it. */
 static bool probe_once(struct blkdev *dev)
 {
-	if (inventory_path[0] && inventory_apply(&inventory, dev)) {
+	struct timespec ts;
+	long long now;
+	char buf[32];
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (inventory_path[0] && inventory_apply(&inventory, dev, now)) {
 		known_count++;
 		return false;
 	}
-	dev->probe_err = blkdev_probe(dev->node, dev);
+	dev->probe_err = probe(dev->node, dev, dev->has_partitions);
+	dev->probed_ms = now;
+	/* Our open may have made the kernel see a media change (an empty CD
+	 * drive's first): the number to match next time is the one after. */
+	if (read_attr(dev->disk, "diskseq", buf, sizeof(buf)) == 0)
+		dev->diskseq = strtoull(buf, NULL, 10);
 	probed_count++;
-	return inventory_path[0] && dev->probe_err == 0 && inventory_add(&inventory, dev) == 0;
+	return inventory_path[0] && (dev->probe_err == 0 || dev->probe_err == -ENOMEDIUM) &&
+	       inventory_add(&inventory, dev) == 0;
 }
 
 static int by_name(const void *a, const void *b)

@@ -25,6 +25,7 @@ struct blkdev {
 	char part_uuid[64]; /* PART_ENTRY_UUID (GPT partition GUID; MBR: disk id-NN) */
 	char pttype[16];    /* PTTYPE: a partition table ("dos", "gpt") where no filesystem is */
 	unsigned long long diskseq; /* its disk's sequence number (0: kernel before 5.15) */
+	long long probed_ms; /* when it was probed, ms of CLOCK_BOOTTIME */
 };
 
 struct blkdev_list {
@@ -34,7 +35,9 @@ struct blkdev_list {
 
 /* Lists and probes every block device except loop, ram, zram and
  * device-mapper devices, sorted by name; a device the boot's inventory
- * knows (blkdev_inventory.h) is not probed again. Returns 0 or -errno. */
+ * knows (blkdev_inventory.h) is not probed again. A disk whose partitions
+ * are listed is probed for iso9660 and udf only (an ISO written to it),
+ * besides its partition table. Returns 0 or -errno. */
 int blkdev_scan(struct blkdev_list *list);
 void blkdev_list_free(struct blkdev_list *list);
 

@@ -15,7 +15,7 @@ struct header {
 	unsigned count;
 };
 
-static const char MAGIC[8] = "vtoyinv1";
+static const char MAGIC[8] = "vtoyinv2";
 
 int inventory_load(const char *path, struct blkdev_list *inv)
 {
@@ -88,11 +88,13 @@ static struct blkdev *find(const struct blkdev_list *inv, const char *name)
 	return NULL;
 }
 
-bool inventory_apply(const struct blkdev_list *inv, struct blkdev *dev)
+bool inventory_apply(const struct blkdev_list *inv, struct blkdev *dev, long long now_ms)
 {
 	const struct blkdev *k = find(inv, dev->name);
 
 	if (!k || k->devno != dev->devno || k->size != dev->size || k->diskseq != dev->diskseq)
+		return false;
+	if (k->probe_err == -ENOMEDIUM && now_ms - k->probed_ms >= INVENTORY_NO_MEDIUM_MS)
 		return false;
 	memcpy(dev->fstype, k->fstype, sizeof(dev->fstype));
 	memcpy(dev->label, k->label, sizeof(dev->label));
@@ -100,7 +102,8 @@ bool inventory_apply(const struct blkdev_list *inv, struct blkdev *dev)
 	memcpy(dev->part_name, k->part_name, sizeof(dev->part_name));
 	memcpy(dev->part_uuid, k->part_uuid, sizeof(dev->part_uuid));
 	memcpy(dev->pttype, k->pttype, sizeof(dev->pttype));
-	dev->probe_err = 0;
+	dev->probe_err = k->probe_err;
+	dev->probed_ms = k->probed_ms;
 	return true;
 }
 

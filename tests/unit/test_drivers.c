@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,17 +115,30 @@ static void inventory(void)
 	CHECK_INT(back.count, 1);
 	now = (struct blkdev){ .name = "sda1", .devno = 0x801, .size = 1 << 20, .diskseq = 9,
 			       .probe_err = -5 };
-	CHECK(inventory_apply(&back, &now));
+	CHECK(inventory_apply(&back, &now, 0));
 	CHECK_STR(now.fstype, "exfat");
 	CHECK_STR(now.label, "Ventoy2");
 	CHECK_INT(now.probe_err, 0);
 	/* Another medium in the drive (diskseq), another size: probed again. */
 	now.diskseq = 10;
-	CHECK(!inventory_apply(&back, &now));
+	CHECK(!inventory_apply(&back, &now, 0));
 	now.diskseq = 9;
 	now.size = 2 << 20;
-	CHECK(!inventory_apply(&back, &now));
+	CHECK(!inventory_apply(&back, &now, 0));
 	blkdev_list_free(&back);
+	/* A drive without a medium: kept, and opened again only after a while. */
+	{
+		struct blkdev sr0 = { .name = "sr0", .devno = 0xb00, .size = 1 << 20, .diskseq = 3,
+				      .probe_err = -ENOMEDIUM, .probed_ms = 5000 };
+
+		CHECK_INT(inventory_add(&inv, &sr0), 0);
+		now = (struct blkdev){ .name = "sr0", .devno = 0xb00, .size = 1 << 20, .diskseq = 3 };
+		CHECK(inventory_apply(&inv, &now, 5000 + INVENTORY_NO_MEDIUM_MS - 1));
+		CHECK_INT(now.probe_err, -ENOMEDIUM);
+		CHECK(!inventory_apply(&inv, &now, 5000 + INVENTORY_NO_MEDIUM_MS));
+		now.diskseq = 4; /* the kernel saw a disc put in */
+		CHECK(!inventory_apply(&inv, &now, 5001));
+	}
 	blkdev_list_free(&inv);
 	/* A file from another build is ignored. */
 	{
