@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "blkdev_inventory.h"
+#include "log.h"
 #include "sysfs.h"
 
 #define SYS_BLOCK "/sys/class/block"
@@ -219,8 +220,10 @@ int blkdev_scan(struct blkdev_list *list)
 {
 	DIR *dir = opendir(SYS_BLOCK);
 	struct dirent *de;
+	static int save_told;
 	size_t cap = 0;
 	bool grew = false;
+	int ret;
 
 	list->devs = NULL;
 	list->count = 0;
@@ -281,9 +284,11 @@ int blkdev_scan(struct blkdev_list *list)
 		if (dev->probe_err == 0 && probe_once(dev))
 			grew = true;
 	}
-	/* A full /run only costs the next program its probes again. */
-	if (grew)
-		inventory_save(inventory_path, &inventory);
+	/* A full /run only costs the next program its probes again: said,
+	 * once. */
+	if (grew && (ret = inventory_save(inventory_path, &inventory)) < 0 && !save_told++)
+		log_info("cannot keep the device inventory in %s: %s; the next program probes "
+			 "the devices again", inventory_path, strerror(-ret));
 	return 0;
 }
 

@@ -1,11 +1,14 @@
 #include "timeline.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "log.h"
 
 const char *const timeline_steps[] = { "init",	 "drivers", "medium",	   "store",
 				       "fsck",	 "overlay", "switch_root", NULL };
@@ -22,9 +25,10 @@ void timeline_init(const char *run_dir)
 
 void timeline_mark(const char *step)
 {
+	static int told;
 	struct timespec ts;
 	char line[64];
-	int fd, n;
+	int fd, n, err = 0;
 
 	for (int i = 0; timeline_steps[i]; i++)
 		if (!strcmp(step, timeline_steps[i])) {
@@ -38,12 +42,16 @@ void timeline_mark(const char *step)
 		     (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	/* One write with O_APPEND: programs in turn never interleave. */
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (write(fd, line, (size_t)n) != n) {
-		/* a full /run: the timeline is only informative */
-	}
-	close(fd);
+	if (fd >= 0 && write(fd, line, (size_t)n) != n)
+		err = errno ? errno : EIO;
+	else if (fd < 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	/* Only informative (the status's breakdown), but said, once. */
+	if (err && !told++)
+		log_info("cannot write the boot's timeline to %s: %s; the status will lack "
+			 "steps", path, strerror(err));
 }
 
 static long long mark_ms(const struct kvlist *tl, const char *step)

@@ -7,8 +7,18 @@
 #include "blkdev_inventory.h"
 #include "drivers.h"
 #include "kvlist.h"
+#include "log.h"
 #include "timeline.h"
 #include "unit.h"
+
+static void collect(int level, const char *msg, void *ctx)
+{
+	char *buf = ctx;
+	size_t used = strlen(buf);
+
+	(void)level;
+	snprintf(buf + used, 512 - used, "%s\n", msg);
+}
 
 static int has(char **list, int count, const char *alias)
 {
@@ -89,6 +99,23 @@ static void timeline_line(void)
 	kvlist_free(&tl);
 	unlink(path);
 	CHECK_INT(rmdir(dir), 0);
+	/* A timeline that cannot be written is said, once. */
+	{
+		char said[512] = "";
+		log_sink_fn fn;
+		void *ctx;
+
+		log_get_sink(&fn, &ctx);
+		log_set_sink(collect, said);
+		timeline_init(dir); /* removed above */
+		timeline_mark("fsck");
+		timeline_mark("overlay");
+		timeline_init(NULL);
+		log_set_sink(fn, ctx);
+		CHECK(strstr(said, "cannot write the boot's timeline to") != NULL);
+		CHECK(strstr(said, "No such file or directory") != NULL);
+		CHECK(strstr(strstr(said, "timeline to") + 1, "timeline to") == NULL);
+	}
 }
 
 /* A device is probed once a boot: known while name, devno, size and diskseq
