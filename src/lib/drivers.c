@@ -498,11 +498,16 @@ void drivers_uevent(const char *buf, size_t len)
 	drivers_load_ended();
 	if (running.pid || queued_count) {
 		if (queued_count < ALIASES_MAX && (queued[queued_count] = strdup(alias))) {
-			if ((queued_driver[queued_count] = strdup(driver)))
+			if ((queued_driver[queued_count] = strdup(driver))) {
 				queued_count++;
-			else
-				free(queued[queued_count]);
+				return;
+			}
+			free(queued[queued_count]);
 		}
+		/* Marked tried: said, so that a device left without its
+		 * driver is not a mystery (vtoy.modules=all loads them all). */
+		log_warn("drivers: no room to queue the driver of a new device (%s); it is not "
+			 "loaded", alias);
 		return;
 	}
 	snprintf(why, sizeof(why), "a new device (%s)", alias);
