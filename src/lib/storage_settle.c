@@ -104,6 +104,7 @@ static int host(const char *path, void *ctx)
 
 struct count {
 	const char *sysfs;
+	bool driver_coming;
 	int pending;
 	char *what;
 	size_t len;
@@ -125,8 +126,9 @@ static int interface(const char *path, void *ctx)
 	snprintf(usb_storage, sizeof(usb_storage), "%s/bus/usb/drivers/usb-storage", c->sysfs);
 	snprintf(uas, sizeof(uas), "%s/bus/usb/drivers/uas", c->sysfs);
 	if (!exists(attr)) {
-		/* Without a loaded driver nothing is on its way. */
-		if (exists(usb_storage) || exists(uas))
+		/* Without a loaded driver nothing is on its way, unless one
+		 * is about to load. */
+		if (c->driver_coming || exists(usb_storage) || exists(uas))
 			w.state = "no driver bound yet";
 	} else if (each_entry(path, "host", host, &w) < 0 || (!w.state && w.luns == 0)) {
 		w.state = "no SCSI host yet";
@@ -165,10 +167,10 @@ int storage_scan_delayed(const char *sysfs)
 	return each_entry(dir, "", delayed_interface, NULL) > 0;
 }
 
-int storage_pending(const char *sysfs, char *what, size_t len)
+int storage_pending(const char *sysfs, char *what, size_t len, bool driver_coming)
 {
 	char dir[256];
-	struct count c = { sysfs, 0, what, len };
+	struct count c = { sysfs, driver_coming, 0, what, len };
 
 	if (len)
 		what[0] = '\0';
@@ -255,7 +257,7 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 	 * listened (drivers.h), then what is on its way. */
 	fd = uevent_open();
 	drivers_coldplug();
-	pending = storage_pending("/sys", what, sizeof(what));
+	pending = storage_pending("/sys", what, sizeof(what), false);
 	if (!pending) {
 		if (fd >= 0)
 			close(fd);
@@ -279,7 +281,7 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 		} else if (fd < 0) {
 			usleep(POLL_FALLBACK_MS * 1000);
 		}
-		pending = storage_pending("/sys", what, sizeof(what));
+		pending = storage_pending("/sys", what, sizeof(what), false);
 		/* A disk sd_mod made shows in sysfs before its partitions do. */
 		if (!pending)
 			pending = storage_unannounced("/sys", &before, &announced, what, sizeof(what));

@@ -5,15 +5,18 @@
 #ifndef VTOY_STORAGE_SETTLE_H
 #define VTOY_STORAGE_SETTLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Counts the USB mass-storage interfaces (bInterfaceClass 08) under
  * SYSFS/bus/usb/devices that are still on their way to a block device:
- * unbound while usb-storage or uas is loaded, bound but without a SCSI host
- * or target yet (the delayed scan), or with a disk or CD LUN that has no
- * block device yet. The first one is described in what ("1-2:1.0: SCSI
- * scan pending"). Returns the count (0 when there is no USB at all). */
-int storage_pending(const char *sysfs, char *what, size_t len);
+ * unbound while usb-storage or uas is loaded (or at all, with
+ * driver_coming: drivers on demand load one from its modalias), bound but
+ * without a SCSI host or target yet (the delayed scan), or with a disk or
+ * CD LUN that has no block device yet. The first one is described in what
+ * ("1-2:1.0: SCSI scan pending"). Returns the count (0 when there is no
+ * USB at all). */
+int storage_pending(const char *sysfs, char *what, size_t len, bool driver_coming);
 
 /* True when a USB mass-storage interface under SYSFS/bus/usb/devices is
  * bound and its SCSI host waits for usb-storage's delayed scan (delay_use,

@@ -1,6 +1,7 @@
 #include "device_wait.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,7 +17,8 @@
  * controller whose modalias matched none. */
 #define ALL_DRIVERS_AFTER_MS 5000
 
-int device_wait(long timeout_ms, int (*check)(const struct blkdev_list *devs, void *ctx),
+int device_wait(long timeout_ms,
+		int (*check)(const struct blkdev_list *devs, void *ctx, long long *recheck_at_ms),
 		void *ctx, long long *waited_ms)
 {
 	long long start = monotonic_ms(), deadline = start + timeout_ms;
@@ -34,22 +36,29 @@ int device_wait(long timeout_ms, int (*check)(const struct blkdev_list *devs, vo
 		all_at = 0;
 	for (;;) {
 		struct blkdev_list list;
+		long long recheck = 0, wake;
+		bool loaded_all = false;
 
 		ret = blkdev_scan(&list);
 		if (ret < 0) {
 			log_err("cannot list block devices: %s", strerror(-ret));
 			break;
 		}
-		ret = check(&list, ctx);
+		ret = check(&list, ctx, &recheck);
 		blkdev_list_free(&list);
 		if (ret != 0)
 			break;
+		wake = all_at ? all_at : deadline;
+		if (recheck > 0 && recheck < wake)
+			wake = recheck;
 		if (uevent_fd >= 0) {
-			ret = uevent_wait_block(uevent_fd, all_at ? all_at : deadline);
+			ret = uevent_wait_block(uevent_fd, wake);
 		} else {
 			usleep(POLL_FALLBACK_MS * 1000);
 			ret = monotonic_ms() < deadline;
 		}
+		if (ret < 0)
+			break;
 		if (all_at && monotonic_ms() >= all_at) {
 			char why[96];
 
@@ -57,10 +66,11 @@ int device_wait(long timeout_ms, int (*check)(const struct blkdev_list *devs, vo
 				 monotonic_ms() - start, timeout_ms);
 			drivers_load_all(why);
 			all_at = 0;
-			if (ret == 0)
-				continue; /* rescan with the new drivers */
+			loaded_all = true;
 		}
-		if (ret <= 0)
+		/* An event, a recheck or new drivers: scan again, once more with
+		 * new drivers even when their loading ran past the deadline. */
+		if (ret == 0 && !loaded_all && monotonic_ms() >= deadline)
 			break;
 	}
 	if (uevent_fd >= 0)

@@ -12,12 +12,19 @@
 
 #include "device_wait.h"
 #include "devspec.h"
+#include "drivers.h"
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
 #include "safepath.h"
+#include "storage_settle.h"
+#include "uevent.h"
 
 #define MAX_SEEN 256
+/* Fixed disks wait at most this long (ms from the start of the search) for
+ * USB disks the kernel is still adding: a stick that never settles does not
+ * hold them up for the whole wait. */
+#define FIXED_WAIT_MAX_MS 4000
 
 struct locate_ctx {
 	const struct medium_source *src;
@@ -28,6 +35,8 @@ struct locate_ctx {
 	dev_t seen[MAX_SEEN]; /* answered for good: not the medium */
 	size_t seen_count;
 	bool named_found;     /* a device matched the named device spec */
+	long long fixed_until; /* monotonic_ms(): fixed disks wait no longer */
+	bool fixed_held;      /* fixed disks are waiting (said) */
 };
 
 static bool seen_has(const struct locate_ctx *c, dev_t dev)
@@ -243,9 +252,48 @@ int medium_order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int check_devices(const struct blkdev_list *list, void *ctx)
+/* True while fixed disks must wait: removable disks come first also when
+ * the kernel adds them later than fixed ones (usb-storage scans delay_use,
+ * 1 s by default, after binding; sd_mod then opens the disk). Sets
+ * *recheck_at_ms to when they stop waiting regardless. */
+static bool fixed_wait(const struct blkdev_list *list, struct locate_ctx *c,
+		       long long *recheck_at_ms)
+{
+	long long now = monotonic_ms();
+	char what[300] = "";
+	int pending = 0;
+
+	/* A named device, or removable ones only: no order to keep. */
+	if (c->src->where != MEDIUM_ANY_DEVICE || c->src->media != MEDIUM_MEDIA_ANY)
+		return false;
+	for (size_t i = 0; i < list->count && !pending; i++)
+		if (list->devs[i].removable && list->devs[i].probe_err == -ENXIO) {
+			snprintf(what, sizeof(what), "%s: still being added", list->devs[i].name);
+			pending = 1;
+		}
+	if (!pending)
+		pending = storage_pending("/sys", what, sizeof(what), drivers_on_demand());
+	if (pending && now < c->fixed_until) {
+		if (!c->fixed_held)
+			log_info("fixed disks wait, for up to %lld ms, for the USB storage the kernel "
+				 "is still adding (%s): removable disks are searched first",
+				 c->fixed_until - now, what);
+		c->fixed_held = true;
+		*recheck_at_ms = c->fixed_until;
+		return true;
+	}
+	if (c->fixed_held && pending)
+		log_info("searching fixed disks now: the USB storage is still not ready (%s)", what);
+	else if (c->fixed_held)
+		log_info("searching fixed disks now: no more USB storage on its way");
+	c->fixed_held = false;
+	return false;
+}
+
+static int check_devices(const struct blkdev_list *list, void *ctx, long long *recheck_at_ms)
 {
 	struct locate_ctx *c = ctx;
+	int hold = -1; /* fixed_wait's answer, asked once per scan */
 
 	qsort(list->devs, list->count, sizeof(*list->devs), medium_order);
 	for (size_t i = 0; i < list->count; i++) {
@@ -253,6 +301,10 @@ static int check_devices(const struct blkdev_list *list, void *ctx)
 
 		if (seen_has(c, list->devs[i].devno))
 			continue;
+		if (!list->devs[i].removable && hold < 0)
+			hold = fixed_wait(list, c, recheck_at_ms);
+		if (!list->devs[i].removable && hold)
+			break; /* medium_order: the rest are fixed too */
 		ret = try_device(&list->devs[i], c);
 		if (ret == 1)
 			return 1;
@@ -301,7 +353,9 @@ int medium_locate(const struct medium_source *src, const struct root_layout_opts
 	memset(loc, 0, sizeof(*loc));
 	loc->iso_fd = -1;
 	*c = (struct locate_ctx){ .src = src, .layout = layout, .run_dir = run_dir,
-				  .medium_mount = medium_mount, .loc = loc };
+				  .medium_mount = medium_mount, .loc = loc,
+				  .fixed_until = monotonic_ms() + (src->timeout_ms / 2 < FIXED_WAIT_MAX_MS
+						? src->timeout_ms / 2 : FIXED_WAIT_MAX_MS) };
 	if (src->iso_path && src->where == MEDIUM_ANY_DEVICE)
 		log_info("looking for %s (%s=) on every partition, for up to %ld s", src->iso_path,
 			 src->key, src->timeout_ms / 1000);

@@ -205,7 +205,7 @@ static void ventoy_devices_locate(const struct ventoy_handover *h, dev_t devno,
 	blkdev_list_free(&list);
 }
 
-static int check_disk(const struct blkdev_list *list, void *ctx)
+static int check_disk(const struct blkdev_list *list, void *ctx, long long *recheck_at_ms)
 {
 	struct ventoy_ctx *c = ctx;
 	const struct ventoy_os_param *p = &c->h->param;
@@ -214,6 +214,7 @@ static int check_disk(const struct blkdev_list *list, void *ctx)
 	uint64_t start;
 	int ret;
 
+	(void)recheck_at_ms; /* events alone bring Ventoy's disk */
 	ret = ventoy_find_disk(p, SYS_BLOCK, "/dev", disk_name, sizeof(disk_name));
 	if (ret == 0)
 		ret = ventoy_find_partition(SYS_BLOCK, disk_name, p->part_num, part_name,

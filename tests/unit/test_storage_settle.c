@@ -45,40 +45,43 @@ static void pending_states(void)
 
 	CHECK(mkdtemp(root));
 	/* No USB at all, and a hub (class 09) and a USB device entry. */
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
 	make(root, "bus/usb/devices/usb1/bDeviceClass=09");
 	make(root, "bus/usb/devices/1-0:1.0/bInterfaceClass=09");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
 	/* A mass-storage interface, no driver loaded: nothing on its way. */
 	make(root, DEV "/bInterfaceClass=08");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
 	CHECK(!storage_scan_delayed(root));
+	/* ... unless drivers on demand are about to load one. */
+	CHECK_INT(storage_pending(root, what, sizeof(what), true), 1);
+	CHECK_STR(what, "1-1:1.0: no driver bound yet");
 	/* usb-storage loaded, the interface not bound yet. */
 	make(root, "bus/usb/drivers/usb-storage");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 1);
 	CHECK_STR(what, "1-1:1.0: no driver bound yet");
 	/* Bound, its SCSI host waiting for delay_use. */
 	make(root, DEV "/driver");
 	make(root, DEV "/host0/scsi_host");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 1);
 	CHECK_STR(what, "1-1:1.0: SCSI scan pending");
 	CHECK(storage_scan_delayed(root));
 	/* Scanned: a disk LUN sd_mod has not attached to yet. */
 	make(root, LUN "/type=0");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 1);
 	CHECK_STR(what, "1-1:1.0: no block device for its LUN yet");
 	CHECK(!storage_scan_delayed(root));
 	/* The disk is there: nothing pending. */
 	make(root, LUN "/block/sdb");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
 	CHECK_STR(what, "");
 	/* A LUN of a type that never gets a block device (enclosure). */
 	make(root, DEV "/host0/target0:0:0/0:0:0:1/type=13");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 0);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
 	/* A second stick still in its scan. */
 	make(root, "bus/usb/devices/1-2:1.0/bInterfaceClass=08");
 	make(root, "bus/usb/devices/1-2:1.0/driver");
-	CHECK_INT(storage_pending(root, what, sizeof(what)), 1);
+	CHECK_INT(storage_pending(root, what, sizeof(what), false), 1);
 	CHECK_STR(what, "1-2:1.0: no SCSI host yet");
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
