@@ -1,5 +1,6 @@
 #include "medium_locate.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -252,6 +253,38 @@ int medium_order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* 1 when a USB disk or partition is in /sys/class/block but not in list:
+ * the kernel added it after this scan began (a scan that probes many fixed
+ * disks takes a while); its add event follows once the disk's partitions
+ * are read (block/genhd.c, device_add_disk). */
+static int usb_device_unlisted(const struct blkdev_list *list, char *what, size_t len)
+{
+	DIR *dir = opendir("/sys/class/block");
+	struct dirent *e;
+	int found = 0;
+
+	while (dir && !found && (e = readdir(dir))) {
+		char path[300], target[PATH_MAX];
+		bool listed = e->d_name[0] == '.';
+		ssize_t n;
+
+		for (size_t j = 0; j < list->count && !listed; j++)
+			listed = !strcmp(list->devs[j].name, e->d_name);
+		snprintf(path, sizeof(path), "/sys/class/block/%s", e->d_name);
+		if (listed || (n = readlink(path, target, sizeof(target) - 1)) < 0)
+			continue;
+		target[n] = '\0';
+		/* loop and device-mapper devices are not on USB: never held for */
+		if (strstr(target, "/usb")) {
+			snprintf(what, len, "%s: added since this scan", e->d_name);
+			found = 1;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
 /* True while fixed disks must wait: removable disks come first also when
  * the kernel adds them later than fixed ones (usb-storage scans delay_use,
  * 1 s by default, after binding; sd_mod then opens the disk). Sets
@@ -273,6 +306,8 @@ static bool fixed_wait(const struct blkdev_list *list, struct locate_ctx *c,
 		}
 	if (!pending)
 		pending = storage_pending("/sys", what, sizeof(what), drivers_on_demand());
+	if (!pending)
+		pending = usb_device_unlisted(list, what, sizeof(what));
 	if (pending && now < c->fixed_until) {
 		if (!c->fixed_held)
 			log_info("fixed disks wait, for up to %lld ms, for the USB storage the kernel "
