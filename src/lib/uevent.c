@@ -75,13 +75,21 @@ int uevent_wait_block(int fd, long long deadline_ms)
 	return uevent_wait_block_seen(fd, deadline_ms, NULL, NULL);
 }
 
+/* Idle work waits no longer than this for a quiet moment: 32 disks being
+ * added bring a uevent every few ms for a second, and without it ext4 came
+ * only at the store's mount, held up there. */
+#define IDLE_STARVED_MS 250
+
 int uevent_wait_block_seen(int fd, long long deadline_ms,
 			   void (*added_disk)(const char *name, void *ctx), void *ctx)
 {
+	static long long idle_at; /* when idle work was last started */
 	char buf[8192];
 
+	if (!idle_at)
+		idle_at = monotonic_ms();
 	for (;;) {
-		long long left = deadline_ms - monotonic_ms();
+		long long now = monotonic_ms(), left = deadline_ms - now;
 		/* The second: our background module load, readable when it ends. */
 		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN },
 					 { .fd = drivers_load_fd(), .events = POLLIN } };
@@ -93,13 +101,19 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 
 		if (left <= 0)
 			return 0;
+		if (idle && now - idle_at >= IDLE_STARVED_MS) {
+			drivers_idle();
+			idle_at = now;
+		}
 		/* Idle work (drivers.h) is done after a short quiet moment. */
 		rc = poll(pfd, pfd[1].fd >= 0 ? 2 : 1,
 			  idle && wait_ms > DRIVERS_IDLE_MS ? DRIVERS_IDLE_MS : wait_ms);
 		if (rc < 0 && errno != EINTR)
 			return -errno;
-		if (rc == 0 && idle)
+		if (rc == 0 && idle) {
 			drivers_idle();
+			idle_at = monotonic_ms();
+		}
 		if (rc > 0 && pfd[1].revents) {
 			drivers_load_ended();
 			rc--;
