@@ -139,16 +139,31 @@ int blkdev_ensure_node(const struct blkdev *dev)
 	return 0;
 }
 
-static void fill_disk_info(struct blkdev *dev)
+static ssize_t sys_link(const char *name, char *target, size_t len)
 {
-	char path[PATH_MAX], target[PATH_MAX], buf[64];
+	char path[PATH_MAX];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), SYS_BLOCK "/%s", dev->name);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
+	snprintf(path, sizeof(path), SYS_BLOCK "/%s", name);
+	n = readlink(path, target, len - 1);
+	if (n >= 0)
+		target[n] = '\0';
+	return n;
+}
+
+bool blkdev_on_usb(const char *name)
+{
+	char target[PATH_MAX];
+
+	return sys_link(name, target, sizeof(target)) >= 0 && strstr(target, "/usb");
+}
+
+static void fill_disk_info(struct blkdev *dev)
+{
+	char target[PATH_MAX], buf[64];
+
+	if (sys_link(dev->name, target, sizeof(target)) < 0)
 		return;
-	target[n] = '\0';
 	if (dev->is_partition) {
 		/* .../block/sda/sda1: the parent directory names the disk. */
 		char *slash = strrchr(target, '/');

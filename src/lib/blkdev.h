@@ -56,6 +56,10 @@ int blkdev_slave(dev_t devno, char *name, size_t len);
  * worth another look after the next device event. */
 const char *blkdev_unreadable(const struct blkdev *dev, bool *again);
 
+/* True when the block device NAME ("sdb1") sits on a USB bus: its
+ * /sys/class/block link goes through a usb device. */
+bool blkdev_on_usb(const char *name);
+
 /* Makes sure /dev/NAME exists for dev (mknod when devtmpfs lacks it). */
 int blkdev_ensure_node(const struct blkdev *dev);
 

@@ -264,18 +264,12 @@ static int usb_device_unlisted(const struct blkdev_list *list, char *what, size_
 	int found = 0;
 
 	while (dir && !found && (e = readdir(dir))) {
-		char path[300], target[PATH_MAX];
 		bool listed = e->d_name[0] == '.';
-		ssize_t n;
 
 		for (size_t j = 0; j < list->count && !listed; j++)
 			listed = !strcmp(list->devs[j].name, e->d_name);
-		snprintf(path, sizeof(path), "/sys/class/block/%s", e->d_name);
-		if (listed || (n = readlink(path, target, sizeof(target) - 1)) < 0)
-			continue;
-		target[n] = '\0';
 		/* loop and device-mapper devices are not on USB: never held for */
-		if (strstr(target, "/usb")) {
+		if (!listed && blkdev_on_usb(e->d_name)) {
 			snprintf(what, len, "%s: added since this scan", e->d_name);
 			found = 1;
 		}
