@@ -584,6 +584,10 @@ static const struct preload_group {
 				       "fs-vfat", NULL },
 				     { "exfat", "vfat", NULL } },
 	[IDLE_EXT4 - IDLE_MOUNTS] = { { "crypto-crc32c", "fs-ext4", NULL }, { "ext4", NULL } },
+	/* What a USB stick's interface and then its disk ask for (uas
+	 * comes on demand, for the sticks that speak it). */
+	[IDLE_USB_STORAGE - IDLE_MOUNTS] = { { "usb-storage", "sd_mod", NULL },
+					     { "usb_storage", "sd_mod", NULL } },
 };
 #define DISK_ALIAS "scsi:t-0x00" /* sd_mod's */
 
@@ -601,6 +605,8 @@ int drivers_idle_choice(const struct drivers_idle_state *s)
 				return job;
 		return IDLE_NONE;
 	}
+	if (s->usb && !(s->done & 1u << IDLE_USB_STORAGE))
+		return IDLE_USB_STORAGE;
 	if (!s->deferred)
 		return IDLE_NONE;
 	/* USB is still finding the stick: the short loads first, so that
@@ -628,7 +634,7 @@ static void idle_look(void)
 	}
 	if (was_tried(DISK_ALIAS) || stat("/sys/module/sd_mod", &st) == 0)
 		idle_done |= 1u << IDLE_DISK;
-	for (int job = IDLE_MOUNTS; job <= IDLE_EXT4; job++) {
+	for (int job = IDLE_MOUNTS; job <= IDLE_USB_STORAGE; job++) {
 		const struct preload_group *g = &preload_groups[job - IDLE_MOUNTS];
 		int all = 1;
 
@@ -648,16 +654,36 @@ int drivers_idle_pending(void)
 	       (idle_done & IDLE_ALL_JOBS) != (IDLE_ALL_JOBS & ~(1u << IDLE_OTHER_CONTROLLERS));
 }
 
+/* True once a USB host controller has its driver: its root hub, usbN,
+ * is on the USB bus. */
+static int usb_host_driven(void)
+{
+	DIR *d = opendir("/sys/bus/usb/devices");
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d)))
+		found = !strncmp(e->d_name, "usb", 3);
+	if (d)
+		closedir(d);
+	return found;
+}
+
 void drivers_idle(void)
 {
 	struct drivers_idle_state s = { 0 };
 	char why[128];
+	struct stat st;
 	int job;
 	size_t n = 0;
 
 	if (!drivers_idle_pending() || load_end(0) == -EAGAIN || queue_begin())
 		return;
+	/* A stick's own uevent may have brought usb-storage meanwhile. */
+	if (stat("/sys/module/usb_storage", &st) == 0)
+		idle_done |= 1u << IDLE_USB_STORAGE;
 	s.window = storage_scan_delayed("/sys");
+	s.usb = usb_host_driven();
 	s.deferred = deferred_count > 0;
 	s.done = idle_done;
 	job = drivers_idle_choice(&s);
@@ -682,6 +708,15 @@ void drivers_idle(void)
 	}
 	while (preload_groups[job - IDLE_MOUNTS].names[n])
 		n++;
+	if (job == IDLE_USB_STORAGE) {
+		const char *alias = DISK_ALIAS;
+
+		mark_tried((char **)&alias, 1);
+		idle_done |= 1u << IDLE_DISK;
+		load_begin((char **)preload_groups[job - IDLE_MOUNTS].names, n,
+			   "a USB stick (usb-storage, then its disk), while USB looks for one");
+		return;
+	}
 	load_begin((char **)preload_groups[job - IDLE_MOUNTS].names, n,
 		   s.window ? "what a live boot mounts, while usb-storage waits to scan"
 			    : "what a live boot mounts, while USB finds the stick");

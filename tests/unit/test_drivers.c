@@ -182,8 +182,9 @@ static void inventory(void)
 }
 
 /* The quiet moments' order: in usb-storage's delay sd_mod, the deferred
- * controllers, then the groups; before it, the short groups, then the
- * deferred controllers; nothing without USB. */
+ * controllers, then the groups; before it, usb-storage once a USB host
+ * controller is driven, the short groups, then the deferred controllers;
+ * nothing without USB. */
 static void idle_choice(void)
 {
 	struct drivers_idle_state s = { .window = 1, .deferred = 1 };
@@ -210,6 +211,19 @@ static void idle_choice(void)
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 	s.done = 0;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
+
+	/* A USB host controller driven, no stick yet: usb-storage first,
+	 * also without deferred controllers; in the delay it is there. */
+	s = (struct drivers_idle_state){ .usb = 1, .deferred = 1 };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_USB_STORAGE);
+	s.done |= 1u << IDLE_USB_STORAGE;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
+	s = (struct drivers_idle_state){ .usb = 1 };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_USB_STORAGE);
+	s.done |= 1u << IDLE_USB_STORAGE;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
+	s = (struct drivers_idle_state){ .usb = 1, .window = 1 };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_DISK);
 }
 
 const struct unit_test drivers_tests[] = {
