@@ -589,6 +589,9 @@ static const struct preload_group {
 	[IDLE_USB_STORAGE - IDLE_MOUNTS] = { { "usb-storage", "sd_mod", NULL },
 					     { "usb_storage", "sd_mod", NULL } },
 };
+_Static_assert(sizeof(preload_groups) / sizeof(preload_groups[0]) ==
+		       IDLE_USB_STORAGE - IDLE_MOUNTS + 1,
+	       "one preload group for each job from IDLE_MOUNTS on");
 #define DISK_ALIAS "scsi:t-0x00" /* sd_mod's */
 
 int drivers_idle_choice(const struct drivers_idle_state *s)
@@ -605,25 +608,48 @@ int drivers_idle_choice(const struct drivers_idle_state *s)
 				return job;
 		return IDLE_NONE;
 	}
-	if (s->usb && !(s->done & 1u << IDLE_USB_STORAGE))
+	if (s->usb_host && !(s->done & 1u << IDLE_USB_STORAGE))
 		return IDLE_USB_STORAGE;
-	if (!s->deferred)
+	/* The stick no longer waits for a load: the other controllers next,
+	 * so that their disks are added and probed while USB finds the
+	 * stick and usb-storage delays, not while it scans the stick. */
+	if (s->deferred)
+		return IDLE_OTHER_CONTROLLERS;
+	if (!s->usb_host)
 		return IDLE_NONE;
-	/* USB is still finding the stick: the short loads first, so that
-	 * the stick's usb-storage waits for one of them at most. */
 	if (!(s->done & 1u << IDLE_MOUNTS))
 		return IDLE_MOUNTS;
 	if (!(s->done & 1u << IDLE_FAT))
 		return IDLE_FAT;
-	return IDLE_OTHER_CONTROLLERS;
+	return IDLE_NONE;
 }
 
 static unsigned idle_done;
 static int idle_looked;
+static int stick_wanted;
+
+void drivers_stick_wanted(void)
+{
+	stick_wanted = 1;
+}
+
+/* True when every module of job's group is in (/sys/module/NAME). */
+static int group_loaded(int job)
+{
+	const struct preload_group *g = &preload_groups[job - IDLE_MOUNTS];
+	char path[128];
+	struct stat st;
+	int all = 1;
+
+	for (int i = 0; g->modules[i]; i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", g->modules[i]);
+		all &= stat(path, &st) == 0;
+	}
+	return all;
+}
 
 static void idle_look(void)
 {
-	char path[128];
 	struct stat st;
 
 	if (idle_looked++)
@@ -634,17 +660,9 @@ static void idle_look(void)
 	}
 	if (was_tried(DISK_ALIAS) || stat("/sys/module/sd_mod", &st) == 0)
 		idle_done |= 1u << IDLE_DISK;
-	for (int job = IDLE_MOUNTS; job <= IDLE_USB_STORAGE; job++) {
-		const struct preload_group *g = &preload_groups[job - IDLE_MOUNTS];
-		int all = 1;
-
-		for (int i = 0; g->modules[i]; i++) {
-			snprintf(path, sizeof(path), "/sys/module/%s", g->modules[i]);
-			all &= stat(path, &st) == 0;
-		}
-		if (all)
+	for (int job = IDLE_MOUNTS; job <= IDLE_USB_STORAGE; job++)
+		if (group_loaded(job))
 			idle_done |= 1u << job;
-	}
 }
 
 int drivers_idle_pending(void)
@@ -673,17 +691,16 @@ void drivers_idle(void)
 {
 	struct drivers_idle_state s = { 0 };
 	char why[128];
-	struct stat st;
 	int job;
 	size_t n = 0;
 
 	if (!drivers_idle_pending() || load_end(0) == -EAGAIN || queue_begin())
 		return;
-	/* A stick's own uevent may have brought usb-storage meanwhile. */
-	if (stat("/sys/module/usb_storage", &st) == 0)
+	/* A stick's own uevent may have brought them meanwhile. */
+	if (!(idle_done & 1u << IDLE_USB_STORAGE) && group_loaded(IDLE_USB_STORAGE))
 		idle_done |= 1u << IDLE_USB_STORAGE;
 	s.window = storage_scan_delayed("/sys");
-	s.usb = usb_host_driven();
+	s.usb_host = stick_wanted && usb_host_driven();
 	s.deferred = deferred_count > 0;
 	s.done = idle_done;
 	job = drivers_idle_choice(&s);

@@ -65,21 +65,26 @@ enum drivers_idle_job {
 
 struct drivers_idle_state {
 	int window; /* a USB stick waits in usb-storage's delay_use */
-	int usb; /* a USB host controller has its driver: a stick may come */
+	int usb_host; /* a USB host controller has its driver, and the medium
+		       * search waits: a stick may come */
 	int deferred; /* drivers_coldplug deferred some devices */
 	unsigned done; /* 1u << job, for each job done or not wanted */
 };
 
 /* Which job a quiet moment runs. In usb-storage's delay_use (time the
  * kernel makes us wait anyway, 1 s by default): sd_mod, the deferred
- * controllers, then the groups. Before it, with a USB host controller
- * driven (USB is still finding the stick): usb-storage and sd_mod first,
- * so that a stick's scan starts as soon as USB has found it (its load
- * takes ~0.13 s under TCG, on the path to the stick when it waits for the
- * stick's uevent); then, while controllers are deferred, the two short
- * groups and the controllers. Else none: without USB the drivers come at
- * coldplug, the filesystems at mount. Returns an enum drivers_idle_job. */
+ * controllers, then the groups. Before it: with usb_host, usb-storage and
+ * sd_mod first, so that USB's finding a stick starts its scan at once
+ * rather than a load; the deferred controllers; with usb_host, the two
+ * short groups. Else none: without USB the drivers come at coldplug, the
+ * filesystems at mount. Returns an enum drivers_idle_job. */
 int drivers_idle_choice(const struct drivers_idle_state *s);
+
+/* Called by the medium search's wait: from now on a stick may be what it
+ * waits for, so a driven USB host controller gets usb-storage at a quiet
+ * moment (drivers_idle_choice). The store search does not: by then a stick
+ * has brought its driver by its uevent. */
+void drivers_stick_wanted(void);
 
 /* True while the wait has idle work left, or a load still runs. */
 int drivers_idle_pending(void);

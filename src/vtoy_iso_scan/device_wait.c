@@ -30,6 +30,7 @@ int device_wait(long timeout_ms,
 		log_warn("no uevent socket (%s); rescanning every %d ms instead",
 			 strerror(-uevent_fd), POLL_FALLBACK_MS);
 	/* After the socket: a device added meanwhile is heard, not lost. */
+	drivers_stick_wanted();
 	drivers_coldplug();
 	timeline_mark("drivers");
 	if (!drivers_on_demand() || all_at >= deadline)

@@ -183,7 +183,7 @@ static void inventory(void)
 
 /* The quiet moments' order: in usb-storage's delay sd_mod, the deferred
  * controllers, then the groups; before it, usb-storage once a USB host
- * controller is driven, the short groups, then the deferred controllers;
+ * controller is driven, the deferred controllers, then the short groups;
  * nothing without USB. */
 static void idle_choice(void)
 {
@@ -199,31 +199,31 @@ static void idle_choice(void)
 	s.done |= 1u << IDLE_EXT4;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 
-	/* USB still finding the stick, controllers deferred. */
-	s = (struct drivers_idle_state){ .deferred = 1 };
+	/* USB still finding the stick: usb-storage and sd_mod, the deferred
+	 * controllers, then the short groups. */
+	s = (struct drivers_idle_state){ .usb_host = 1, .deferred = 1 };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_USB_STORAGE);
+	s.done |= 1u << IDLE_USB_STORAGE;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
+	s.deferred = 0;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
 	s.done |= 1u << IDLE_MOUNTS;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_FAT);
 	s.done |= 1u << IDLE_FAT;
-	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
-	/* ext4 is not short: not before the controllers, nor without USB. */
-	s.deferred = 0;
-	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
-	s.done = 0;
+	/* ext4 is not short: not before the stick's delay. */
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 
-	/* A USB host controller driven, no stick yet: usb-storage first,
-	 * also without deferred controllers; in the delay it is there. */
-	s = (struct drivers_idle_state){ .usb = 1, .deferred = 1 };
-	CHECK_INT(drivers_idle_choice(&s), IDLE_USB_STORAGE);
-	s.done |= 1u << IDLE_USB_STORAGE;
-	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
-	s = (struct drivers_idle_state){ .usb = 1 };
-	CHECK_INT(drivers_idle_choice(&s), IDLE_USB_STORAGE);
-	s.done |= 1u << IDLE_USB_STORAGE;
+	/* The store search (no usb_host): deferred controllers only. */
+	s = (struct drivers_idle_state){ .deferred = 1 };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
+	s.deferred = 0;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
-	s = (struct drivers_idle_state){ .usb = 1, .window = 1 };
-	CHECK_INT(drivers_idle_choice(&s), IDLE_DISK);
+
+	/* In the delay usb-storage is in (it delays): never chosen there,
+	 * also with every other job done. */
+	s = (struct drivers_idle_state){ .usb_host = 1, .window = 1,
+					 .done = IDLE_ALL_JOBS & ~(1u << IDLE_USB_STORAGE) };
+	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 }
 
 const struct unit_test drivers_tests[] = {
