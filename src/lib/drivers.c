@@ -672,21 +672,6 @@ int drivers_idle_pending(void)
 	       (idle_done & IDLE_ALL_JOBS) != (IDLE_ALL_JOBS & ~(1u << IDLE_OTHER_CONTROLLERS));
 }
 
-/* True once a USB host controller has its driver: its root hub, usbN,
- * is on the USB bus. */
-static int usb_host_driven(void)
-{
-	DIR *d = opendir("/sys/bus/usb/devices");
-	struct dirent *e;
-	int found = 0;
-
-	while (d && !found && (e = readdir(d)))
-		found = !strncmp(e->d_name, "usb", 3);
-	if (d)
-		closedir(d);
-	return found;
-}
-
 void drivers_idle(void)
 {
 	struct drivers_idle_state s = { 0 };
@@ -700,7 +685,7 @@ void drivers_idle(void)
 	if (!(idle_done & 1u << IDLE_USB_STORAGE) && group_loaded(IDLE_USB_STORAGE))
 		idle_done |= 1u << IDLE_USB_STORAGE;
 	s.window = storage_scan_delayed("/sys");
-	s.usb_host = stick_wanted && usb_host_driven();
+	s.usb_host = stick_wanted && storage_usb_host("/sys");
 	s.deferred = deferred_count > 0;
 	s.done = idle_done;
 	job = drivers_idle_choice(&s);

@@ -167,6 +167,21 @@ int storage_scan_delayed(const char *sysfs)
 	return each_entry(dir, "", delayed_interface, NULL) > 0;
 }
 
+static int found(const char *path, void *ctx)
+{
+	(void)path;
+	(void)ctx;
+	return 1;
+}
+
+int storage_usb_host(const char *sysfs)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", sysfs);
+	return each_entry(dir, "usb", found, NULL) > 0;
+}
+
 int storage_pending(const char *sysfs, char *what, size_t len, bool driver_coming)
 {
 	char dir[256];

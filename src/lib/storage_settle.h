@@ -24,6 +24,10 @@ int storage_pending(const char *sysfs, char *what, size_t len, bool driver_comin
  * waiting. */
 int storage_scan_delayed(const char *sysfs);
 
+/* True when a USB host controller has its driver: its root hub (usbN) is
+ * under SYSFS/bus/usb/devices. */
+int storage_usb_host(const char *sysfs);
+
 #define STORAGE_DISKS_MAX 64
 
 /* Whole disks by kernel name ("sdb"). */

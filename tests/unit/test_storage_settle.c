@@ -46,8 +46,11 @@ static void pending_states(void)
 	CHECK(mkdtemp(root));
 	/* No USB at all, and a hub (class 09) and a USB device entry. */
 	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
-	make(root, "bus/usb/devices/usb1/bDeviceClass=09");
+	CHECK(!storage_usb_host(root));
 	make(root, "bus/usb/devices/1-0:1.0/bInterfaceClass=09");
+	CHECK(!storage_usb_host(root));
+	make(root, "bus/usb/devices/usb1/bDeviceClass=09");
+	CHECK(storage_usb_host(root));
 	CHECK_INT(storage_pending(root, what, sizeof(what), false), 0);
 	/* A mass-storage interface, no driver loaded: nothing on its way. */
 	make(root, DEV "/bInterfaceClass=08");
