@@ -35,6 +35,7 @@ struct store_query {
 	const char *medium_disk;  /* /dev/sda: stores there are preferred */
 	const char *data_device;  /* partition already mounted at data_mount */
 	const char *data_mount;
+	const char *root_store;   /* the root's store partition, mounted read-write: passed over */
 	const char *run_dir;      /* probe mounts go to RUN_DIR/probe */
 	enum store_media media;
 	bool read_only;           /* the store will not be written to */
@@ -42,9 +43,11 @@ struct store_query {
 	unsigned encryption;      /* STORE_ENC_*; 0 means the default (none) */
 };
 
-/* Finds every candidate with one of the query's labels; partitions are
+/* Finds the candidates with one of the query's labels; partitions are
  * probed with libblkid and searched for files through read-only,
- * no-journal-replay mounts (kept mounted when they hold a candidate). */
+ * no-journal-replay mounts (kept mounted when they hold a candidate), but
+ * only where a file could be chosen (store_unbeatable(), logged). 0 or
+ * -errno. */
 int store_find(const struct store_query *q, struct store_list *out);
 
 /* store_find() for a convention (name: "casper"), saying what it looks
@@ -66,9 +69,16 @@ int store_find_devspec(const char *what, const char *text, const char *medium_di
 		       struct store *out, struct blkdev *out_dev);
 
 /* Picks the best candidate: label preference, then the medium's disk, then
- * discovery order. Warns when another candidate has the same label.
- * Returns an index or -1. */
+ * discovery order (store_find: the data partition, then partitions by
+ * their probe, then files and directories found by mounting). Warns when
+ * another candidate has the same label. Returns an index or -1. */
 int store_choose(const struct store_list *list);
+
+/* The candidate in list that store_choose() would prefer over any store
+ * found after it on a partition (on the medium's disk or not): one with
+ * the first label, on the medium's disk or the partition not. NULL when
+ * such a store could still be chosen. */
+const struct store *store_unbeatable(const struct store_list *list, bool on_medium_disk);
 
 /* Unmounts the probe mounts of the candidates that were not chosen. */
 void store_release_others(const struct store_list *list, int chosen, const char *data_mount);

@@ -61,6 +61,42 @@ static void none(void)
 	CHECK_INT(store_choose(&l), -1);
 }
 
+/* store_unbeatable() against store_choose(): when it names a candidate, no
+ * store found later on such a partition is chosen; when it does not, one
+ * with the first label there would be. */
+static void unbeatable_agrees_with_choose(void)
+{
+	static const struct {
+		size_t rank;
+		bool on_medium;
+	} found[] = { { 1, true }, { 1, false }, { 0, false }, { 0, true } };
+	static struct store_list l;
+
+	for (unsigned mask = 0; mask < 1u << 4; mask++)
+		for (int here = 0; here < 2; here++) {
+			const struct store *first;
+			bool chosen_later = false;
+
+			l.count = 0;
+			for (unsigned i = 0; i < 4; i++)
+				if (mask & 1u << i)
+					put(&l, "/dev/sdx1", "L", found[i].rank, found[i].on_medium);
+			first = store_unbeatable(&l, here);
+			for (size_t rank = 0; rank < 2; rank++) {
+				put(&l, "/dev/sdy1", "L", rank, here);
+				chosen_later |= store_choose(&l) == (int)l.count - 1;
+				l.count--;
+			}
+			CHECK_INT(first == NULL, chosen_later);
+			if (first)
+				CHECK_INT((int)first->label_rank, 0);
+		}
+	l.count = 0;
+	put(&l, "/dev/sdb1", "persistence", 0, false);
+	CHECK_INT(store_unbeatable(&l, false) == &l.items[0], 1);
+	CHECK_INT(store_unbeatable(&l, true) == NULL, 1); /* a file on the stick wins */
+}
+
 static void overlay_options_are_explicit(void)
 {
 	const struct overlay_opts casper = { false, false }, liveboot = { true, true };
@@ -198,6 +234,7 @@ const struct unit_test store_tests[] = {
 	UNIT_TEST(label_preference_first),
 	UNIT_TEST(medium_disk_then_order),
 	UNIT_TEST(none),
+	UNIT_TEST(unbeatable_agrees_with_choose),
 	UNIT_TEST(overlay_options_are_explicit),
 	{ NULL, NULL },
 };
