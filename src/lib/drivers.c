@@ -665,6 +665,21 @@ static void idle_look(void)
 			idle_done |= 1u << job;
 }
 
+void drivers_preload_ext4(const char *why)
+{
+	const struct preload_group *g = &preload_groups[IDLE_EXT4 - IDLE_MOUNTS];
+	size_t n = 0;
+
+	idle_look();
+	if (idle_done & 1u << IDLE_EXT4 || group_loaded(IDLE_EXT4))
+		return;
+	idle_done |= 1u << IDLE_EXT4;
+	while (g->names[n])
+		n++;
+	load_end(1); /* one load at a time */
+	load_begin((char **)g->names, n, why);
+}
+
 int drivers_idle_pending(void)
 {
 	idle_look();
