@@ -665,19 +665,28 @@ static void idle_look(void)
 			idle_done |= 1u << job;
 }
 
-void drivers_preload_ext4(const char *why)
+/* Starts job's preload group in the background. */
+static void group_begin(int job, const char *why)
 {
-	const struct preload_group *g = &preload_groups[IDLE_EXT4 - IDLE_MOUNTS];
+	const char *const *names = preload_groups[job - IDLE_MOUNTS].names;
 	size_t n = 0;
 
+	while (names[n])
+		n++;
+	load_begin((char **)names, n, why);
+}
+
+void drivers_preload_ext4(const char *why)
+{
 	idle_look();
 	if (idle_done & 1u << IDLE_EXT4 || group_loaded(IDLE_EXT4))
 		return;
 	idle_done |= 1u << IDLE_EXT4;
-	while (g->names[n])
-		n++;
-	load_end(1); /* one load at a time */
-	load_begin((char **)g->names, n, why);
+	/* One load at a time, devices' before ours. */
+	load_end(1);
+	if (queue_begin())
+		load_end(1);
+	group_begin(IDLE_EXT4, why);
 }
 
 int drivers_idle_pending(void)
@@ -692,7 +701,6 @@ void drivers_idle(void)
 	struct drivers_idle_state s = { 0 };
 	char why[128];
 	int job;
-	size_t n = 0;
 
 	if (!drivers_idle_pending() || load_end(0) == -EAGAIN || queue_begin())
 		return;
@@ -723,18 +731,14 @@ void drivers_idle(void)
 		deferred_free();
 		return;
 	}
-	while (preload_groups[job - IDLE_MOUNTS].names[n])
-		n++;
 	if (job == IDLE_USB_STORAGE) {
 		const char *alias = DISK_ALIAS;
 
 		mark_tried((char **)&alias, 1);
 		idle_done |= 1u << IDLE_DISK;
-		load_begin((char **)preload_groups[job - IDLE_MOUNTS].names, n,
-			   "a USB stick (usb-storage, then its disk), while USB looks for one");
+		group_begin(job, "a USB stick (usb-storage, then its disk), while USB looks for one");
 		return;
 	}
-	load_begin((char **)preload_groups[job - IDLE_MOUNTS].names, n,
-		   s.window ? "what a live boot mounts, while usb-storage waits to scan"
-			    : "what a live boot mounts, while USB finds the stick");
+	group_begin(job, s.window ? "what a live boot mounts, while usb-storage waits to scan"
+				  : "what a live boot mounts, while USB finds the stick");
 }

@@ -111,10 +111,11 @@ void drivers_load_ended(void);
 void drivers_settle(void);
 
 /* Starts loading ext4's group (IDLE_EXT4: ext4 and the crc32c its mount
- * asks for) in the background, after the running load, when on demand and
- * not in yet: for the store search, as most stores are ext4; it loads
- * while the store is waited for and looked for. A mount waits for it
- * (fs_driver_ensure), as does the program's exit. */
+ * asks for) in the background when on demand and not in yet: for the store
+ * search, as most stores are ext4; it loads while the store is looked
+ * for. Waits first for the running load and the queued devices' drivers
+ * (one load at a time). A mount waits for it (fs_driver_ensure), as does
+ * the program's exit. */
 void drivers_preload_ext4(const char *why);
 
 /* Loads the modules of DRIVERS_LIST that are not marked on-demand, in one

@@ -117,13 +117,14 @@ static void use_store(struct persist *p)
 		return;
 	}
 	p->layout_conv = p->req.conv;
-	/* Most stores are ext4 (casper-rw, persistence, Ventoy's .dat): when
-	 * the medium search left its driver (0.3-0.6 s under TCG), it loads
-	 * while the store is waited for and looked for, not after. */
-	drivers_preload_ext4("the store (most are ext4), while it is looked for");
 	/* Only the medium was waited for: a store on another stick may still
-	 * be in usb-storage's delayed scan. */
+	 * be in usb-storage's delayed scan (its drivers come first, and ext4
+	 * in its delay). */
 	storage_settle(STORE_SETTLE_MS, &waited_ms);
+	/* Most stores are ext4 (casper-rw, persistence, Ventoy's .dat): when
+	 * it is not in yet (0.3-0.6 s under TCG), it loads while the store is
+	 * looked for, not after. */
+	drivers_preload_ext4("the store (most are ext4), while it is looked for");
 	ret = p->req.conv->find(p);
 	if (ret == 0 && p->candidates.count == 0)
 		ret = -ENOENT;

@@ -396,7 +396,7 @@ static void scan_dirs(const struct store_query *q, const struct blkdev *dev, con
 /* What a partition's probe tells, without mounting it: a store partition,
  * a LUKS volume, files on the data partition (already mounted). Returns
  * true when it is to be mounted to look for store files and directories. */
-static bool scan_partition(const struct store_query *q, const struct blkdev *dev,
+static bool probe_partition(const struct store_query *q, const struct blkdev *dev,
 			   struct store_list *out)
 {
 	const char *why;
@@ -532,10 +532,10 @@ int store_find(const struct store_query *q, struct store_list *out)
 	 * then what probes tell, then what needs a mount to be seen. */
 	for (size_t i = 0; i < list.count; i++)
 		if (q->data_device && !strcmp(list.devs[i].node, q->data_device))
-			scan_partition(q, &list.devs[i], out);
+			probe_partition(q, &list.devs[i], out);
 	for (size_t i = 0; i < list.count; i++)
 		if (!q->data_device || strcmp(list.devs[i].node, q->data_device))
-			mount_wanted[i] = scan_partition(q, &list.devs[i], out);
+			mount_wanted[i] = probe_partition(q, &list.devs[i], out);
 	for (size_t i = 0; i < list.count; i++) {
 		const struct blkdev *dev = &list.devs[i];
 		const struct store *first;
@@ -548,7 +548,7 @@ int store_find(const struct store_query *q, struct store_list *out)
 		 * nothing found could be chosen (32 disks: 0.25 s). */
 		first = store_unbeatable(out, on_disk(q, disk));
 		if (first)
-			log_info("%s: not mounted to look for store files: %s (label %s%s) would "
+			log_info("%s: not mounted to look for stores in it: %s (label %s%s) would "
 				 "be preferred over any found there", dev->node, first->source,
 				 first->label, first->on_medium_disk ? ", on the medium's disk" : "");
 		else

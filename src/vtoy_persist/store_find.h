@@ -69,15 +69,16 @@ int store_find_devspec(const char *what, const char *text, const char *medium_di
 		       struct store *out, struct blkdev *out_dev);
 
 /* Picks the best candidate: label preference, then the medium's disk, then
- * discovery order (store_find: the data partition, then partitions by
- * their probe, then files and directories found by mounting). Warns when
- * another candidate has the same label. Returns an index or -1. */
+ * discovery order (store_find: the data partition's files, then what
+ * probes tell (partitions by label, LUKS volumes), then files and
+ * directories found by mounting). Warns when another candidate has the
+ * same label. Returns an index or -1. */
 int store_choose(const struct store_list *list);
 
-/* The candidate in list that store_choose() would prefer over any store
- * found after it on a partition (on the medium's disk or not): one with
- * the first label, on the medium's disk or the partition not. NULL when
- * such a store could still be chosen. */
+/* For a partition about to be mounted to look for stores (on the medium's
+ * disk or not): a candidate in list with the first label that
+ * store_choose() prefers over anything found there later (on the medium's
+ * disk, or the partition is not), else NULL. */
 const struct store *store_unbeatable(const struct store_list *list, bool on_medium_disk);
 
 /* Unmounts the probe mounts of the candidates that were not chosen. */

@@ -3,7 +3,8 @@
 # partition labelled "persistence" whose persistence.conf says "/ union".
 # Boot 1 (boot=live persistence) writes a marker; it lands in rw/ of that
 # partition; boot 2 finds it; boot 3 (persistence-remove) starts from an
-# emptied store that still has its persistence.conf.
+# emptied store that still has its persistence.conf. A store file on a third
+# disk is passed over unmounted: it could not be chosen.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=union-$$-$RANDOM
@@ -11,13 +12,22 @@ iso='findiso="/ISO images/debian-test.iso"'
 mkdir -p "$SCENARIO_DIR/persist"
 echo "/ union" > "$SCENARIO_DIR/persist/persistence.conf"
 make_ext4_disk "$SCENARIO_DIR/kali-persist.img" 48 persistence "$SCENARIO_DIR/persist"
-read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/kali-persist.img" kali)"
+# A third disk holds a store image file named persistence (an ext4 with
+# that label): being on neither the medium's disk nor labelled, it could
+# not be chosen over the partition, so it is not even mounted.
+mkdir -p "$SCENARIO_DIR/other"
+mke2fs -q -F -t ext4 -L persistence -d "$SCENARIO_DIR/persist" "$SCENARIO_DIR/other/persistence" 2M ||
+	die "mke2fs failed"
+make_ext4_disk "$SCENARIO_DIR/other.img" 16 other "$SCENARIO_DIR/other"
+read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/kali-persist.img" kali) -drive if=none,id=other,format=raw,file=$SCENARIO_DIR/other.img -device virtio-blk-pci,drive=other"
 
 echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" boot=live "$iso" persistence "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate: partition @DEV@ (ext4, label persistence)"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store @DEV@ (ext4, label persistence)"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: @DEV@: not mounted to look for stores in it: @DEV@ (label persistence) would be preferred over any found there"
+expect_no_line "$SCENARIO_DIR/boot1.log" "candidate: image file"
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store/rw,workdir=/run/vtoy/store/work,redirect_dir=on"
 expect_status "$SCENARIO_DIR/boot1.log" .store.kind partition
 expect_status "$SCENARIO_DIR/boot1.log" .store.label persistence
