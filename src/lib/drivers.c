@@ -48,17 +48,19 @@ int drivers_unbound_aliases(const char *sysfs, char **out, size_t max)
 		if (!(devs = opendir(path)))
 			continue;
 		while ((dev = readdir(devs)) && count < max) {
-			char attr[1024];
+			char attr[512];
 
 			if (dev->d_name[0] == '.')
 				continue;
-			if ((size_t)snprintf(attr, sizeof(attr), "%s/%s/driver", path, dev->d_name) >=
+			/* Relative to the bus's directory: /sys/bus/X/devices is
+			 * looked up once, not for every device. */
+			if ((size_t)snprintf(attr, sizeof(attr), "%s/driver", dev->d_name) >=
 				    sizeof(attr) ||
-			    access(attr, F_OK) == 0)
+			    faccessat(dirfd(devs), attr, F_OK, 0) == 0)
 				continue;
-			if ((size_t)snprintf(attr, sizeof(attr), "%s/%s/modalias", path, dev->d_name) >=
+			if ((size_t)snprintf(attr, sizeof(attr), "%s/modalias", dev->d_name) >=
 				    sizeof(attr) ||
-			    sysfs_read(attr, alias, sizeof(alias)) < 0 || !alias[0] ||
+			    sysfs_read_at(dirfd(devs), attr, alias, sizeof(alias)) < 0 || !alias[0] ||
 			    has_alias(out, count, alias))
 				continue;
 			if (!(out[count] = strdup(alias))) {

@@ -9,12 +9,17 @@
 
 int sysfs_read(const char *path, char *buf, size_t len)
 {
+	return sysfs_read_at(AT_FDCWD, path, buf, len);
+}
+
+int sysfs_read_at(int dir_fd, const char *path, char *buf, size_t len)
+{
 	ssize_t n;
 	int fd;
 
 	if (len == 0)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, len - 1);

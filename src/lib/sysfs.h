@@ -10,6 +10,11 @@
  * or -errno (-ENOENT when absent). */
 int sysfs_read(const char *path, char *buf, size_t len);
 
+/* sysfs_read of path relative to dir_fd (openat(2)): a walk of many
+ * devices' attributes need not look up the same directories again for
+ * each (each lookup costs under TCG). */
+int sysfs_read_at(int dir_fd, const char *path, char *buf, size_t len);
+
 /* An attribute holding one unsigned decimal number ("size", "start",
  * "partition"). -EINVAL when it holds anything else. */
 int sysfs_read_u64(const char *path, uint64_t *value);
