@@ -71,8 +71,6 @@ int home_rw_mount(struct persist *p)
 		q.data_device = p->store.device;
 		q.data_mount = p->store.data_mount;
 	}
-	if (p->store_open && p->store.kind == STORE_PARTITION)
-		q.root_store = p->store.device;
 	o.data_mount = q.data_mount;
 	log_info("casper: looking for a " HOME_RW_LABEL " store for /home (partition, or image "
 		 "file in %s of a partition)", q.path);

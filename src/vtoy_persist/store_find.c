@@ -14,6 +14,7 @@
 #include "devspec.h"
 #include "log.h"
 #include "mnt.h"
+#include "mountinfo.h"
 #include "paths.h"
 #include "safepath.h"
 #include "store_fs.h"
@@ -472,12 +473,6 @@ static bool probe_partition(const struct store_query *q, const struct blkdev *de
 			 "leaves out files and directories)", dev->node, dev->label);
 		return false;
 	}
-	/* A read-only probe mount of it would fail (EBUSY): say why instead. */
-	if (q->root_store && !strcmp(q->root_store, dev->node)) {
-		log_info("%s: not looked into for store files: it is the root's store, mounted "
-			 "read-write", dev->node);
-		return false;
-	}
 	if (q->data_device && strcmp(q->data_device, dev->node) == 0) {
 		if (storage(q) & STORE_STORAGE_FILE)
 			scan_files(q, dev, q->data_mount, out);
@@ -488,20 +483,48 @@ static bool probe_partition(const struct store_query *q, const struct blkdev *de
 	return true;
 }
 
+struct mounted {
+	dev_t devno;
+	const struct mount_entry *found;
+	struct mount_entry entry;
+};
+
+static int find_mounted(const struct mount_entry *e, void *arg)
+{
+	struct mounted *m = arg;
+
+	if (e->devno != m->devno)
+		return 0;
+	m->entry = *e;
+	m->found = &m->entry;
+	return 1;
+}
+
 /* Mounts dev read-only (no journal replay) and looks for store files and
  * directories in it; the mount stays while it holds a candidate. */
 static void scan_mounted(const struct store_query *q, const struct blkdev *dev,
 			 struct store_list *out)
 {
+	static struct mounted m;
 	char mnt[PATH_MAX];
 	int ret;
 
 	run_path(mnt, sizeof(mnt), q->run_dir, RUN_PROBE, dev->name);
 	ret = mount_probe_ro(dev->node, mnt, dev->fstype);
 	if (ret < 0) {
-		log_info("%s: cannot look for store files, mounting %s read-only failed: %s",
-			 dev->node, dev->fstype, strerror(-ret));
 		rmdir(mnt);
+		/* Mounted read-write already (the root's store, when casper's
+		 * home-rw is looked for): the kernel refuses a read-only
+		 * mount beside it. Say so, not just the refusal. */
+		memset(&m, 0, sizeof(m));
+		m.devno = dev->devno;
+		if (ret == -EBUSY && mountinfo_each(NULL, find_mounted, &m) == 0 && m.found)
+			log_info("%s: not looked into for store files: it is mounted %s at %s "
+				 "already", dev->node, m.found->read_only ? "read-only" : "read-write",
+				 m.found->target);
+		else
+			log_info("%s: cannot look for store files, mounting %s read-only failed: %s",
+				 dev->node, dev->fstype, strerror(-ret));
 		return;
 	}
 	if (storage(q) & STORE_STORAGE_DIRECTORY)

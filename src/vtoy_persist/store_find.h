@@ -35,7 +35,6 @@ struct store_query {
 	const char *medium_disk;  /* /dev/sda: stores there are preferred */
 	const char *data_device;  /* partition already mounted at data_mount */
 	const char *data_mount;
-	const char *root_store;   /* the root's store partition, mounted read-write: passed over */
 	const char *run_dir;      /* probe mounts go to RUN_DIR/probe */
 	enum store_media media;
 	bool read_only;           /* the store will not be written to */

@@ -22,7 +22,7 @@ expect_line "$log" "vtoy-persist: not using /run/vtoy/data/casper-rw.dat: label 
 expect_line "$log" "vtoy-persist: e2fsck: writable was not cleanly unmounted, check forced."
 expect_line "$log" "vtoy-persist: WARNING: e2fsck repaired errors on @DEV@ (exit 1)"
 # casper's home-rw search passes over the store it cannot probe-mount.
-expect_line "$log" "vtoy-persist: @DEV@: not looked into for store files: it is the root's store, mounted read-write"
+expect_line "$log" "vtoy-persist: @DEV@: not looked into for store files: it is mounted read-write at /run/vtoy/store already"
 expect_no_line "$log" "cannot look for store files"
 expect_status "$log" .store.label writable
 expect_status "$log" .store.kind partition
