@@ -4,7 +4,8 @@
 # Boot 1 (boot=live persistence) writes a marker; it lands in rw/ of that
 # partition; boot 2 finds it; boot 3 (persistence-remove) starts from an
 # emptied store that still has its persistence.conf. A store file on a third
-# disk is passed over unmounted: it could not be chosen.
+# disk, and a fourth disk, are passed over unmounted: nothing there could be
+# chosen.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=union-$$-$RANDOM
@@ -19,14 +20,17 @@ mkdir -p "$SCENARIO_DIR/other"
 mke2fs -q -F -t ext4 -L persistence -d "$SCENARIO_DIR/persist" "$SCENARIO_DIR/other/persistence" 2M ||
 	die "mke2fs failed"
 make_ext4_disk "$SCENARIO_DIR/other.img" 16 other "$SCENARIO_DIR/other"
-read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/kali-persist.img" kali) -drive if=none,id=other,format=raw,file=$SCENARIO_DIR/other.img -device virtio-blk-pci,drive=other"
+# A fourth, an ext4 without a partition table: the disks passed over are
+# named together, in one line.
+mke2fs -q -F -t ext4 -L extra "$SCENARIO_DIR/extra.img" 4M || die "mke2fs failed"
+read -r -a QEMU_EXTRA <<<"$(usb_disk_args "$SCENARIO_DIR/kali-persist.img" kali) -drive if=none,id=other,format=raw,file=$SCENARIO_DIR/other.img -device virtio-blk-pci,drive=other -drive if=none,id=extra,format=raw,file=$SCENARIO_DIR/extra.img -device virtio-blk-pci,drive=extra"
 
 echo "boot 1: write $token"
 qemu_boot "$SCENARIO_DIR/boot1.log" "$STICK" "$INITRD" boot=live "$iso" persistence "vtoy.test=write:$token" ||
 	fail "boot 1: qemu exited with $?"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: candidate: partition @DEV@ (ext4, label persistence)"
 expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: using store @DEV@ (ext4, label persistence)"
-expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: @DEV@: not mounted to look for stores in it: @DEV@ (label persistence) would be preferred over any found there"
+expect_line "$SCENARIO_DIR/boot1.log" "vtoy-persist: @DEV@, @DEV@ (2 partitions or disks): not mounted to look for stores in them: @DEV@ (label persistence) would be preferred over any found there"
 expect_no_line "$SCENARIO_DIR/boot1.log" "candidate: image file"
 expect_line "$SCENARIO_DIR/boot1.log" "upperdir=/run/vtoy/store/rw,workdir=/run/vtoy/store/work,redirect_dir=on"
 expect_status "$SCENARIO_DIR/boot1.log" .store.kind partition
