@@ -3,10 +3,13 @@
 # same persistence store under each runtime, REPEAT times, in QEMU (TCG, one
 # boot at a time), and reads the guest's own clock: the kernel's "Run ... as
 # init process" line (hand-over to the initramfs) and the root init's first
-# line (/proc/uptime). Memory: the peak of MemTotal-MemAvailable sampled by
-# bench-init (kernel included), and its growth over the first sample. Prints a markdown table, writes CSV under OUT.
-# Asserts nothing about speed; a runtime that cannot boot is reported with
-# the reason.
+# line (/proc/uptime). The boots come in rounds, each booting every runtime
+# and scaling row once: the machine's pace drifts by tens of percent within
+# an hour, and so weighs on every row alike; differences between rows are
+# also taken round by round. Memory: the peak of MemTotal-MemAvailable
+# sampled by bench-init (kernel included), and its growth over the first
+# sample. Prints a markdown table, writes CSV under OUT. Asserts nothing
+# about speed; a runtime that cannot boot is reported with the reason.
 #
 # Usage: bench.sh [--smoke]   (--smoke: our standalone image, one boot)
 # Environment: KVER, KERNEL, REPEAT (5), OUT (build/bench), RUNTIMES, SCALING (1)
@@ -168,9 +171,16 @@ boot_once() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_of() { awk -F, -v name="$1" -v col="$2" '$1 == name && $8 == 1 { print $col }' "$out/boots.csv"; }
+# paired A B: for each round where both booted, A's phase minus B's, in ms
+# and in percent of B's (one "ms pct" line per round).
+paired() {
+	awk -F, -v a="$1" -v b="$2" '$8 == 1 && $1 == a { pa[$2] = $5 } $8 == 1 && $1 == b { pb[$2] = $5 }
+		END { for (n in pa) if (n in pb) printf "%d %.1f\n", (pa[n] - pb[n]) * 1000, (pa[n] / pb[n] - 1) * 100 }' "$out/boots.csv"
+}
 
 echo "name,boot,handover_s,root_init_s,initramfs_phase_s,peak_memory_kb,medium_found_ms,ok,reason,peak_growth_kb,init_ms,drivers_ms,medium_ms,store_ms,fsck_ms,overlay_ms,switch_root_ms" > "$out/boots.csv"
 declare -A SIZE FAILED
+booted=()
 for rt in $runtimes; do
 	echo "bench: building the $rt image"
 	if ! build_image "$rt" || [ ! -s "$images/$rt.img" ]; then
@@ -183,39 +193,54 @@ for rt in $runtimes; do
 	cp "$images/$rt.img" "$images/$rt.bench.img"
 	truncate -s %512 "$images/$rt.bench.img"
 	cat "$wrap" >> "$images/$rt.bench.img"
-	for n in $(seq 1 "$repeat"); do
-		echo "bench: $rt boot $n/$repeat"
-		boot_once "$rt" "$n" "$fix/stick.img" "$rt" || true
-	done
+	booted+=("$rt")
 done
 
 # Scaling, our standalone image: extra disks (each a small ext4 filesystem
-# on virtio-scsi) and a data partition with many files.
+# on virtio-scsi) and a data partition with many files. Each row is
+# NAME|LABEL|EXTRA DISKS|FIXTURES.
 scale_rows=()
 if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
 	mke2fs -q -F -t ext4 -L extra "$images/extra.img" 4M
 	for count in 1 8 32; do
-		args=(-device virtio-scsi-pci,id=scsi)
 		for i in $(seq 1 $count); do
 			cp --sparse=always "$images/extra.img" "$runs/extra-$count-$i.img"
-			args+=(-drive "if=none,id=x$i,format=raw,file=$runs/extra-$count-$i.img" -device "scsi-hd,bus=scsi.0,drive=x$i")
 		done
-		for n in $(seq 1 "$repeat"); do
-			echo "bench: vtoy with $count extra disks, boot $n/$repeat"
-			boot_once vtoy "$n" "$fix/stick.img" "vtoy+${count}disks" "${args[@]}" || true
-		done
-		rm -f "$runs"/extra-$count-*.img
-		scale_rows+=("vtoy+${count}disks|$count extra disks")
+		scale_rows+=("vtoy+${count}disks|$count extra disks|$count|$fix")
 	done
 	for files in 1 2000; do
 		"$here/build-fixtures.sh" "$out/fixtures-$files" "$files" >/dev/null || continue
-		for n in $(seq 1 "$repeat"); do
-			echo "bench: vtoy, data partition with $files files, boot $n/$repeat"
-			boot_once vtoy "$n" "$out/fixtures-$files/stick.img" "vtoy+${files}files" || true
-		done
-		scale_rows+=("vtoy+${files}files|data partition with $files files")
+		scale_rows+=("vtoy+${files}files|data partition with $files files|0|$out/fixtures-$files")
 	done
 fi
+
+# extra_disks COUNT: QEMU arguments for COUNT extra disks on virtio-scsi.
+extra_disks() {
+	local i
+	[ "$1" -gt 0 ] || return 0
+	echo -device virtio-scsi-pci,id=scsi
+	for i in $(seq 1 "$1"); do
+		echo -drive "if=none,id=x$i,format=raw,file=$runs/extra-$1-$i.img" -device "scsi-hd,bus=scsi.0,drive=x$i"
+	done
+}
+
+# The boots, in rounds: each round boots every runtime and every scaling row
+# once, so that the machine's pace, which drifts by tens of percent within
+# an hour, weighs on every row alike; the rows' differences are also taken
+# round by round (paired).
+for n in $(seq 1 "$repeat"); do
+	for rt in "${booted[@]}"; do
+		echo "bench: round $n/$repeat: $rt"
+		boot_once "$rt" "$n" "$fix/stick.img" "$rt" || true
+	done
+	for row in "${scale_rows[@]}"; do
+		IFS='|' read -r name label count fixdir <<<"$row"
+		echo "bench: round $n/$repeat: vtoy with $label"
+		# shellcheck disable=SC2046 # one word per argument
+		boot_once vtoy "$n" "$fixdir/stick.img" "$name" $(extra_disks "$count") || true
+	done
+done
+rm -f "$runs"/extra-*.img
 
 # The tables.
 scale_names=()
@@ -252,7 +277,9 @@ ours_total=$(column_of vtoy 4 | median)
 	if [ -n "$floor_phase" ] && [ -n "$ours_phase" ]; then
 		echo
 		echo "Our overhead above the floor: $(awk -v a="$ours_phase" -v b="$floor_phase" \
-			'BEGIN { printf "%d ms", (a - b) * 1000 }') (ours $ours_phase s - floor $floor_phase s, medians)."
+			'BEGIN { printf "%d ms", (a - b) * 1000 }') (ours $ours_phase s - floor $floor_phase s, medians);" \
+			"round by round (the same minutes): median $(paired vtoy floor | cut -d' ' -f1 | median) ms," \
+			"rounds $(paired vtoy floor | cut -d' ' -f1 | sort -n | tr '\n' ' ' | sed 's/ $//; s/ /, /g') ms."
 	fi
 	echo
 	echo "| our runtime, step (median ms) | drivers | medium | store | fsck | overlay | switch_root |"
@@ -267,11 +294,12 @@ ours_total=$(column_of vtoy 4 | median)
 	done
 	if [ ${#scale_rows[@]} -gt 0 ]; then
 		echo
-		echo "| our runtime with | initramfs phase (median) | medium found after (median) |"
-		echo "|---|---|---|"
+		echo "| our runtime with | initramfs phase (median) | medium found after (median) | added to the \`vtoy\` row's phase, round by round (median) |"
+		echo "|---|---|---|---|"
 		for row in "${scale_rows[@]}"; do
-			name=${row%%|*}
-			echo "| ${row#*|} | $(column_of "$name" 5 | median) s | $(column_of "$name" 7 | median) ms |"
+			IFS='|' read -r name label _ <<<"$row"
+			echo "| $label | $(column_of "$name" 5 | median) s | $(column_of "$name" 7 | median) ms |" \
+				"$(paired "$name" vtoy | cut -d' ' -f2 | median) % |"
 		done
 	fi
 } > "$out/table.md"
