@@ -27,6 +27,7 @@ mount.exfat-fuse exfat-fuse
 mkfs.fat dosfstools
 sfdisk fdisk
 losetup mount
+/sbin/switch_root util-linux
 mke2fs e2fsprogs
 cryptsetup cryptsetup-bin
 mmdebstrap mmdebstrap
