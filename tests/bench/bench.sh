@@ -103,14 +103,20 @@ build_image() {
 }
 
 # build_floor IMG: the floor runtime (tests/bench/floor-init): static
-# busybox and the modules this machine's stick needs (xHCI, usb-storage, sd,
-# loop, exFAT, ISO 9660, squashfs, overlay), in the order kmod gives.
+# busybox, util-linux's switch_root (as in ours) and the modules this
+# machine's stick needs (xHCI, usb-storage, sd, loop, exFAT, ISO 9660,
+# squashfs, overlay), in the order kmod gives.
 build_floor() {
-	local stage=$images/floor-root m
-	rm -rf "$stage" && mkdir -p "$stage"/{bin,sbin,proc,sys,dev,floor}
+	local stage=$images/floor-root m lib
+	rm -rf "$stage" && mkdir -p "$stage"/{bin,sbin,proc,sys,dev,run,floor}
 	cp /bin/busybox "$stage/bin/busybox"
 	for m in $(/bin/busybox --list); do
 		[ "$m" = busybox ] || ln -s busybox "$stage/bin/$m"
+	done
+	cp /sbin/switch_root "$stage/sbin/switch_root"
+	for lib in $(ldd /sbin/switch_root | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
 	done
 	cp "$here/floor-init" "$stage/init"
 	for m in xhci-pci usb-storage sd_mod loop exfat isofs squashfs overlay; do
