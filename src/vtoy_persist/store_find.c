@@ -485,8 +485,8 @@ static bool probe_partition(const struct store_query *q, const struct blkdev *de
 
 struct mounted {
 	dev_t devno;
-	const struct mount_entry *found;
-	struct mount_entry entry;
+	bool found;
+	struct mount_entry entry; /* ~13 KiB: the caller's is static */
 };
 
 static int find_mounted(const struct mount_entry *e, void *arg)
@@ -496,7 +496,7 @@ static int find_mounted(const struct mount_entry *e, void *arg)
 	if (e->devno != m->devno)
 		return 0;
 	m->entry = *e;
-	m->found = &m->entry;
+	m->found = true;
 	return 1;
 }
 
@@ -520,8 +520,8 @@ static void scan_mounted(const struct store_query *q, const struct blkdev *dev,
 		m.devno = dev->devno;
 		if (ret == -EBUSY && mountinfo_each(NULL, find_mounted, &m) == 0 && m.found)
 			log_info("%s: not looked into for store files: it is mounted %s at %s "
-				 "already", dev->node, m.found->read_only ? "read-only" : "read-write",
-				 m.found->target);
+				 "already", dev->node, m.entry.read_only ? "read-only" : "read-write",
+				 m.entry.target);
 		else
 			log_info("%s: cannot look for store files, mounting %s read-only failed: %s",
 				 dev->node, dev->fstype, strerror(-ret));
