@@ -37,14 +37,22 @@ struct blkdev_list {
  * device-mapper devices, sorted by name; a device the boot's inventory
  * knows (blkdev_inventory.h) is not probed again. A disk whose partitions
  * are listed is probed for iso9660 and udf only (an ISO written to it),
- * besides its partition table. Returns 0 or -errno. */
+ * besides its partition table; other devices by blkdev_probe_search().
+ * Returns 0 or -errno. */
 int blkdev_scan(struct blkdev_list *list);
 void blkdev_list_free(struct blkdev_list *list);
 
-/* Probes one device or image file (filesystem type, label, uuid). Returns
- * 0 (fstype stays "" when no filesystem is found) or -errno when it could
- * not be read. */
+/* Probes one device or image file (filesystem type, label, uuid) for every
+ * type libblkid knows: what vtoy-stick looks at before it writes. Returns
+ * 0 (fstype stays "" when no filesystem is found, or when two are and
+ * libblkid calls it ambivalent) or -errno when it could not be read. */
 int blkdev_probe(const char *path, struct blkdev *dev);
+
+/* As blkdev_probe(), for the boot (blkdev_scan(), the ISO, root images and
+ * stores): every type but a ZFS pool member and an XFS external log, whose
+ * probers read 256 KiB blocks and which can hold neither a medium nor a
+ * store (blkdev.c says why leaving them out is safe). */
+int blkdev_probe_search(const char *path, struct blkdev *dev);
 
 /* The device a stacked device (device-mapper, loop) sits on: the first
  * entry of /sys/dev/block/MAJ:MIN/slaves, its kernel name ("sda1") in name.

@@ -232,7 +232,7 @@ static int mount_medium(struct scan *s)
 	int ret;
 
 	memset(&s->medium_fs, 0, sizeof(s->medium_fs));
-	ret = blkdev_probe(s->medium_dev, &s->medium_fs);
+	ret = blkdev_probe_search(s->medium_dev, &s->medium_fs);
 	if (ret < 0) {
 		log_err("cannot read the ISO through %s: %s", s->medium_dev, strerror(-ret));
 		return ret;

@@ -51,7 +51,7 @@ static int mount_image(int dir_fd, const char *name, bool nested, const char *ta
 	if (loop_fd < 0)
 		return loop_fd;
 	memset(&probe, 0, sizeof(probe));
-	ret = blkdev_probe(loop, &probe);
+	ret = blkdev_probe_search(loop, &probe);
 	if (ret < 0) {
 		log_err("%s: cannot be read: %s", label, strerror(-ret));
 		close(loop_fd);

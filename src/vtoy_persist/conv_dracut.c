@@ -189,7 +189,7 @@ static int on_data_partition(struct persist *p, const struct blkdev *dev, struct
 	    (size_t)snprintf(s->file, sizeof(s->file), "/%s", o->upper) >= sizeof(s->file))
 		return -ENAMETOOLONG;
 	memset(&image, 0, sizeof(image));
-	ret = blkdev_probe(s->source, &image);
+	ret = blkdev_probe_search(s->source, &image);
 	if (ret < 0 || !store_fstype_ok(image.fstype)) {
 		log_warn("%s: not an " STORE_FSTYPES " image (%s); a device-mapper snapshot "
 			 "overlay file "

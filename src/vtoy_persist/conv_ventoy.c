@@ -270,14 +270,14 @@ static int identify_fs(const struct persist *p, const char *what, struct store *
 	struct blkdev probe;
 
 	memset(&probe, 0, sizeof(probe));
-	if (blkdev_probe(s->kind == STORE_FILE ? s->source : s->device, &probe) == 0 &&
+	if (blkdev_probe_search(s->kind == STORE_FILE ? s->source : s->device, &probe) == 0 &&
 	    !strcmp(probe.fstype, "crypto_LUKS")) {
 		int ret = unlock(p, what, s);
 
 		if (ret < 0)
 			return ret;
 		memset(&probe, 0, sizeof(probe));
-		blkdev_probe(s->device, &probe);
+		blkdev_probe_search(s->device, &probe);
 	}
 	if (!probe.fstype[0]) {
 		/* Ventoy's own hook hands the file to the ISO as one device:

@@ -205,7 +205,7 @@ static int scan_files(const struct store_query *q, const struct blkdev *dev, con
 			continue;
 		}
 		memset(&probe, 0, sizeof(probe));
-		if (blkdev_probe(path, &probe) < 0) {
+		if (blkdev_probe_search(path, &probe) < 0) {
 			log_warn("%s: skipped, it cannot be read", path);
 			continue;
 		}
@@ -311,7 +311,7 @@ static void scan_luks(const struct store_query *q, const struct blkdev *dev,
 		return;
 	}
 	memset(&inner, 0, sizeof(inner));
-	blkdev_probe(mapper, &inner);
+	blkdev_probe_search(mapper, &inner);
 	rank = label_rank(q, inner.label);
 	if (rank < 0 || !store_fstype_ok(inner.fstype)) {
 		log_warn("%s: unlocked, but it holds %s labelled '%s', not a store (" STORE_FSTYPES

@@ -44,7 +44,7 @@ int image_parts_probe(int fd, const char *name, struct image_part *parts, size_t
 		snprintf(node, sizeof(node), "/dev/%s", de->d_name);
 		memset(&parts[count], 0, sizeof(parts[count]));
 		parts[count].number = (unsigned)k;
-		if (blkdev_probe(node, &parts[count].probe) == 0)
+		if (blkdev_probe_search(node, &parts[count].probe) == 0)
 			count++;
 	}
 	closedir(dir);

@@ -30,6 +30,7 @@ int main(void)
 		storage_settle_tests,
 		drivers_tests,
 		stick_tests,
+		blkdev_tests,
 		NULL,
 	};
 	int passed = 0, failed = 0;

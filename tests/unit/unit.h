@@ -75,5 +75,6 @@ extern const struct unit_test status_tests[];
 extern const struct unit_test medium_tests[];
 extern const struct unit_test ventoy_store_tests[];
 extern const struct unit_test stick_tests[];
+extern const struct unit_test blkdev_tests[];
 
 #endif
