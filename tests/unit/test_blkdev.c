@@ -1,6 +1,7 @@
 /* blkdev_probe() and blkdev_probe_search() on real image files: an ext4
  * made with mkfs.ext4, with ZFS uberblocks written where a pool's four
  * labels keep them. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,18 +51,26 @@ static int add_zfs_labels(const char *path)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-static void search_probe_finds_ext4(void)
+/* The image made (with ZFS labels when zfs), probed both ways and removed;
+ * 0, or -1 when a step failed. */
+static int probe_both(bool zfs, struct blkdev *all, struct blkdev *search)
 {
-	struct blkdev all = { 0 }, search = { 0 };
 	char path[64];
 	int ret = ext4_image(path, sizeof(path));
 
-	if (ret == 0) {
-		CHECK_INT(blkdev_probe(path, &all), 0);
-		CHECK_INT(blkdev_probe_search(path, &search), 0);
-	}
+	if (ret == 0 && zfs)
+		ret = add_zfs_labels(path);
+	if (ret == 0 && (blkdev_probe(path, all) < 0 || blkdev_probe_search(path, search) < 0))
+		ret = -1;
 	unlink(path);
-	CHECK_INT(ret, 0);
+	return ret;
+}
+
+static void search_probe_finds_ext4(void)
+{
+	struct blkdev all = { 0 }, search = { 0 };
+
+	CHECK_INT(probe_both(false, &all, &search), 0);
 	CHECK_STR(all.fstype, "ext4");
 	CHECK_STR(search.fstype, "ext4");
 	CHECK_STR(search.label, "persistence");
@@ -73,17 +82,8 @@ static void search_probe_finds_ext4(void)
 static void search_probe_leaves_zfs_out(void)
 {
 	struct blkdev all = { 0 }, search = { 0 };
-	char path[64];
-	int ret = ext4_image(path, sizeof(path));
 
-	if (ret == 0)
-		ret = add_zfs_labels(path);
-	if (ret == 0) {
-		CHECK_INT(blkdev_probe(path, &all), 0);
-		CHECK_INT(blkdev_probe_search(path, &search), 0);
-	}
-	unlink(path);
-	CHECK_INT(ret, 0);
+	CHECK_INT(probe_both(true, &all, &search), 0);
 	CHECK_STR(all.fstype, "");
 	CHECK_STR(search.fstype, "ext4");
 	CHECK_STR(search.label, "persistence");
