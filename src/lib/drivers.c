@@ -578,22 +578,23 @@ static const struct preload_group {
 	const char *names[6];
 	const char *modules[5]; /* /sys/module/NAME of each */
 } preload_groups[] = {
-	[IDLE_MOUNTS - IDLE_MOUNTS] = { { "loop", "fs-iso9660", "fs-squashfs", "fs-overlay", NULL },
-					{ "loop", "isofs", "squashfs", "overlay", NULL } },
 	/* What a mount asks for loads before the filesystem registers: a
 	 * mount that finds the filesystem must not find that half loaded. */
-	[IDLE_FAT - IDLE_MOUNTS] = { { "fs-exfat", "nls_cp437", "nls_ascii", "nls_iso8859-1",
-				       "fs-vfat", NULL },
-				     { "exfat", "vfat", NULL } },
-	[IDLE_EXT4 - IDLE_MOUNTS] = { { "crypto-crc32c", "fs-ext4", NULL }, { "ext4", NULL } },
+	[IDLE_FAT - IDLE_FIRST_GROUP] = { { "fs-exfat", "nls_cp437", "nls_ascii", "nls_iso8859-1",
+					    "fs-vfat", NULL },
+					  { "exfat", "vfat", NULL } },
+	[IDLE_MOUNTS - IDLE_FIRST_GROUP] = { { "loop", "fs-iso9660", "fs-squashfs", "fs-overlay",
+					       NULL },
+					     { "loop", "isofs", "squashfs", "overlay", NULL } },
+	[IDLE_EXT4 - IDLE_FIRST_GROUP] = { { "crypto-crc32c", "fs-ext4", NULL }, { "ext4", NULL } },
 	/* What a USB stick's interface and then its disk ask for (uas
 	 * comes on demand, for the sticks that speak it). */
-	[IDLE_USB_STORAGE - IDLE_MOUNTS] = { { "usb-storage", "sd_mod", NULL },
-					     { "usb_storage", "sd_mod", NULL } },
+	[IDLE_USB_STORAGE - IDLE_FIRST_GROUP] = { { "usb-storage", "sd_mod", NULL },
+						  { "usb_storage", "sd_mod", NULL } },
 };
 _Static_assert(sizeof(preload_groups) / sizeof(preload_groups[0]) ==
-		       IDLE_USB_STORAGE - IDLE_MOUNTS + 1,
-	       "one preload group for each job from IDLE_MOUNTS on");
+		       IDLE_USB_STORAGE - IDLE_FIRST_GROUP + 1,
+	       "one preload group for each job from IDLE_FIRST_GROUP on");
 #define DISK_ALIAS "scsi:t-0x00" /* sd_mod's */
 
 int drivers_idle_choice(const struct drivers_idle_state *s)
@@ -605,7 +606,7 @@ int drivers_idle_choice(const struct drivers_idle_state *s)
 			return IDLE_OTHER_CONTROLLERS;
 		/* In the background: a group no longer holds up the stick's
 		 * scan, and ext4 is then in before the store's mount. */
-		for (int job = IDLE_MOUNTS; job <= IDLE_EXT4; job++)
+		for (int job = IDLE_FIRST_GROUP; job <= IDLE_EXT4; job++)
 			if (!(s->done & 1u << job))
 				return job;
 		return IDLE_NONE;
@@ -619,10 +620,10 @@ int drivers_idle_choice(const struct drivers_idle_state *s)
 		return IDLE_OTHER_CONTROLLERS;
 	if (!s->usb_host)
 		return IDLE_NONE;
-	if (!(s->done & 1u << IDLE_MOUNTS))
-		return IDLE_MOUNTS;
 	if (!(s->done & 1u << IDLE_FAT))
 		return IDLE_FAT;
+	if (!(s->done & 1u << IDLE_MOUNTS))
+		return IDLE_MOUNTS;
 	return IDLE_NONE;
 }
 
@@ -638,7 +639,7 @@ void drivers_stick_wanted(void)
 /* True when every module of job's group is in (/sys/module/NAME). */
 static int group_loaded(int job)
 {
-	const struct preload_group *g = &preload_groups[job - IDLE_MOUNTS];
+	const struct preload_group *g = &preload_groups[job - IDLE_FIRST_GROUP];
 	char path[128];
 	struct stat st;
 	int all = 1;
@@ -662,7 +663,7 @@ static void idle_look(void)
 	}
 	if (was_tried(DISK_ALIAS) || stat("/sys/module/sd_mod", &st) == 0)
 		idle_done |= 1u << IDLE_DISK;
-	for (int job = IDLE_MOUNTS; job <= IDLE_USB_STORAGE; job++)
+	for (int job = IDLE_FIRST_GROUP; job <= IDLE_USB_STORAGE; job++)
 		if (group_loaded(job))
 			idle_done |= 1u << job;
 }
@@ -670,7 +671,7 @@ static void idle_look(void)
 /* Starts job's preload group in the background. */
 static void group_begin(int job, const char *why)
 {
-	const char *const *names = preload_groups[job - IDLE_MOUNTS].names;
+	const char *const *names = preload_groups[job - IDLE_FIRST_GROUP].names;
 	size_t n = 0;
 
 	while (names[n])

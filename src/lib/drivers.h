@@ -56,11 +56,15 @@ enum drivers_idle_job {
 	IDLE_NONE = -1,
 	IDLE_DISK = 0, /* sd_mod, for the disk usb-storage will add */
 	IDLE_OTHER_CONTROLLERS, /* what drivers_coldplug deferred */
-	IDLE_MOUNTS, /* loop, iso9660, squashfs, overlay */
+	/* The groups of modules, in the order they load: the stick's own
+	 * filesystems first (the ISO is looked for on them), then what
+	 * mounts the ISO and its images, then ext4 (most stores). */
 	IDLE_FAT, /* exfat, vfat */
+	IDLE_MOUNTS, /* loop, iso9660, squashfs, overlay */
 	IDLE_EXT4,
 	IDLE_USB_STORAGE, /* usb-storage and sd_mod, before a stick shows up */
 };
+#define IDLE_FIRST_GROUP IDLE_FAT
 #define IDLE_ALL_JOBS ((1u << (IDLE_USB_STORAGE + 1)) - 1)
 
 struct drivers_idle_state {

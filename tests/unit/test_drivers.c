@@ -193,8 +193,10 @@ static void idle_choice(void)
 	s.done |= 1u << IDLE_DISK;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
 	s.deferred = 0;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_FAT);
+	s.done |= 1u << IDLE_FAT;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
-	s.done |= 1u << IDLE_MOUNTS | 1u << IDLE_FAT;
+	s.done |= 1u << IDLE_MOUNTS;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_EXT4);
 	s.done |= 1u << IDLE_EXT4;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
@@ -206,10 +208,10 @@ static void idle_choice(void)
 	s.done |= 1u << IDLE_USB_STORAGE;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_OTHER_CONTROLLERS);
 	s.deferred = 0;
-	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
-	s.done |= 1u << IDLE_MOUNTS;
 	CHECK_INT(drivers_idle_choice(&s), IDLE_FAT);
 	s.done |= 1u << IDLE_FAT;
+	CHECK_INT(drivers_idle_choice(&s), IDLE_MOUNTS);
+	s.done |= 1u << IDLE_MOUNTS;
 	/* ext4 is not short: not before the stick's delay. */
 	CHECK_INT(drivers_idle_choice(&s), IDLE_NONE);
 
