@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,6 +195,134 @@ int storage_pending(const char *sysfs, char *what, size_t len, bool driver_comin
 	return c.pending;
 }
 
+struct tables {
+	const char *dev_dir;
+	const char *lun; /* the LUN whose block/ is walked */
+	int pending;
+	char *what;
+	size_t len;
+	char *waited;
+	size_t waited_len;
+};
+
+/* Partitions of the disk whose sysfs directory is path ("sdb1" in
+ * .../block/sdb). */
+static int partition(const char *path, void *ctx)
+{
+	(void)path;
+	(void)ctx;
+	return 1;
+}
+
+/* A /dev without devtmpfs: the node from the disk's dev attribute. */
+static int make_node(const char *disk_dir, const char *node)
+{
+	char attr[512];
+	dev_t devno;
+	int ret;
+
+	snprintf(attr, sizeof(attr), "%s/dev", disk_dir);
+	if ((ret = sysfs_read_devno(attr, &devno)) < 0)
+		return ret;
+	if (mknod(node, S_IFBLK | 0600, devno) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* sd_open fails with ENXIO for a SCSI device taken offline after errors
+ * (drivers/scsi/sd.c): that disk is not on its way, and is not waited for. */
+static bool lun_running(const char *lun)
+{
+	char path[512], state[32];
+
+	snprintf(path, sizeof(path), "%s/state", lun);
+	return sysfs_read(path, state, sizeof(state)) < 0 || !strcmp(state, "running");
+}
+
+static int table_disk(const char *path, void *ctx)
+{
+	struct tables *t = ctx;
+	const char *name = strrchr(path, '/') + 1;
+	char node[256];
+	bool had_parts = each_entry(path, name, partition, NULL) > 0;
+	int fd;
+
+	snprintf(node, sizeof(node), "%s/%s", t->dev_dir, name);
+	/* O_NONBLOCK: an empty card reader or CD drive opens too. */
+	fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && make_node(path, node) == 0)
+		fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENXIO) && lun_running(t->lun)) {
+		if (t->pending++ == 0 && t->len)
+			snprintf(t->what, t->len, "%s: being added", name);
+		return 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!had_parts && each_entry(path, name, partition, NULL) > 0 && t->waited_len) {
+		size_t used = strlen(t->waited);
+
+		snprintf(t->waited + used, t->waited_len - used, "%s%s/%s", used ? ", " : "",
+			 t->dev_dir, name);
+	}
+	return 0;
+}
+
+static int table_lun(const char *path, void *ctx)
+{
+	struct tables *t = ctx;
+	const char *name = strrchr(path, '/') + 1;
+	char block[512];
+
+	if (!strchr(name, ':') || !block_type(path))
+		return 0;
+	snprintf(block, sizeof(block), "%s/block", path);
+	t->lun = path;
+	each_entry(block, "", table_disk, ctx);
+	return 0;
+}
+
+static int table_target(const char *path, void *ctx)
+{
+	each_entry(path, "", table_lun, ctx);
+	return 0;
+}
+
+static int table_host(const char *path, void *ctx)
+{
+	each_entry(path, "target", table_target, ctx);
+	return 0;
+}
+
+static int table_interface(const char *path, void *ctx)
+{
+	const char *name = strrchr(path, '/') + 1;
+	char attr[512], cls[8];
+
+	if (!strchr(name, ':'))
+		return 0;
+	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
+	if (sysfs_read(attr, cls, sizeof(cls)) < 0 || strcmp(cls, "08"))
+		return 0;
+	each_entry(path, "host", table_host, ctx);
+	return 0;
+}
+
+int storage_tables_read(const char *sysfs, const char *dev_dir, char *what, size_t len,
+			char *waited_for, size_t waited_len)
+{
+	struct tables t = { dev_dir, NULL, 0, what, len, waited_for, waited_len };
+	char dir[256];
+
+	if (len)
+		what[0] = '\0';
+	if (waited_len)
+		waited_for[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", sysfs);
+	each_entry(dir, "", table_interface, &t);
+	return t.pending;
+}
+
 static bool has_name(const struct disk_names *n, const char *name)
 {
 	for (size_t i = 0; i < n->count; i++)
@@ -254,6 +383,19 @@ int storage_unannounced(const char *sysfs, const struct disk_names *before,
 	return count;
 }
 
+/* storage_tables_read on the real system, saying when it mattered. */
+static int tables_read(char *what, size_t len)
+{
+	char waited[128];
+	int pending = storage_tables_read("/sys", "/dev", what, len, waited, sizeof(waited));
+
+	if (waited[0])
+		log_info("waited for the kernel to finish reading the partition table of %s: its "
+			 "partitions were not in /sys yet",
+			 waited);
+	return pending;
+}
+
 static void announced_disk(const char *name, void *ctx)
 {
 	add_name(ctx, name);
@@ -273,6 +415,9 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 	fd = uevent_open();
 	drivers_coldplug();
 	pending = storage_pending("/sys", what, sizeof(what), false);
+	/* A disk in sysfs whose partitions are not yet. */
+	if (!pending)
+		pending = tables_read(what, sizeof(what));
 	if (!pending) {
 		if (fd >= 0)
 			close(fd);
@@ -300,6 +445,8 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 		/* A disk sd_mod made shows in sysfs before its partitions do. */
 		if (!pending)
 			pending = storage_unannounced("/sys", &before, &announced, what, sizeof(what));
+		if (!pending)
+			pending = tables_read(what, sizeof(what));
 	}
 	if (fd >= 0)
 		close(fd);

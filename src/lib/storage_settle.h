@@ -48,10 +48,27 @@ void storage_disks(const char *sysfs, struct disk_names *out);
 int storage_unannounced(const char *sysfs, const struct disk_names *before,
 			const struct disk_names *announced, char *what, size_t len);
 
-/* Waits on block uevents until storage_pending("/sys") is 0 and every disk
- * that appeared meanwhile has been announced, or timeout_ms passes, logging what it waits for and how it ended. Returns 0 when
- * nothing is pending (at once or after waiting), 1 when the deadline
- * passed with devices still pending; *waited_ms gets the time spent. */
+/* Opens, read-only, the block device in DEV_DIR of each USB disk or CD
+ * LUN under SYSFS/bus/usb/devices, and closes it. The kernel makes a disk's
+ * sysfs entry and device node before it reads the partition table, holding
+ * the disk's open_mutex while it reads (device_add_disk,
+ * disk_scan_partitions: block/genhd.c); an open waits for that mutex, so
+ * once this returns, every partition of these disks is in sysfs. A missing
+ * node is made from the disk's dev attribute. A disk whose node cannot be
+ * made or opened yet (ENXIO: sysfs has it before its block device is
+ * registered) counts as pending, unless its SCSI device is not "running"
+ * (offline after errors: it never comes); the first is named in what. The disks that had no partition in sysfs before their
+ * open and have some after go, as DEV_DIR/NAME and comma-separated, into
+ * waited_for (a search before the open would have missed them). Returns the pending count. */
+int storage_tables_read(const char *sysfs, const char *dev_dir, char *what, size_t len,
+			char *waited_for, size_t waited_len);
+
+/* Waits on block uevents until storage_pending("/sys") is 0, every disk
+ * that appeared meanwhile has been announced and storage_tables_read("/sys",
+ * "/dev") is 0, or timeout_ms passes, logging what it waits for and how it
+ * ended. Returns 0 when nothing is pending (at once or after waiting), 1
+ * when the deadline passed with devices still pending; *waited_ms gets the
+ * time spent. */
 int storage_settle(long timeout_ms, long long *waited_ms);
 
 #endif

@@ -67,6 +67,10 @@ for script in "${scenarios[@]}"; do
 		sed 's/^/    /' "$dir/output.txt"
 		for log in "$dir"/*.log; do
 			[ -f "$log" ] || continue
+			# what was decided, even when the tail below is of a later boot
+			echo "    --- decisions and results in $log:"
+			grep -E '^\[[ 0-9.]*\] vtoy-(iso-scan|persist): (found |candidate|using store|WARNING|.*skipped)|^VTOYTEST: RESULT' "$log" |
+				head -n 15 | sed 's/^/    | /'
 			echo "    --- last lines of $log:"
 			tail -n 25 "$log" | sed 's/^/    | /'
 		done

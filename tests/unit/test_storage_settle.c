@@ -119,7 +119,50 @@ static void unannounced_disks(void)
 	CHECK_INT(system(cmd), 0);
 }
 
+/* A disk's node that cannot be opened yet is pending; one that opens is
+ * read (the kernel's open waits out its partition scan). */
+static void tables_read(void)
+{
+	char root[] = "/tmp/vtoy-unit-tables-XXXXXX", what[128], waited[64], node[600],
+	     cmd[600];
+	int fd;
+
+	CHECK(mkdtemp(root));
+	make(root, "dev");
+	snprintf(node, sizeof(node), "%s/dev", root);
+	/* No USB storage: nothing to open. */
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_STR(what, "");
+	/* A stick's disk in sysfs, its device node not made yet. */
+	make(root, DEV "/bInterfaceClass=08");
+	make(root, DEV "/driver");
+	make(root, LUN "/type=0");
+	make(root, LUN "/block/sdb/size=98304");
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 1);
+	CHECK_STR(what, "sdb: being added");
+	/* ... unless its SCSI device went offline (it never comes). */
+	make(root, LUN "/state=offline");
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	make(root, LUN "/state=running");
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 1);
+	/* Its node: opened and closed, nothing pending, no partition came. */
+	snprintf(node, sizeof(node), "%s/dev/sdb", root);
+	CHECK((fd = open(node, O_CREAT | O_WRONLY, 0600)) >= 0);
+	close(fd);
+	snprintf(node, sizeof(node), "%s/dev", root);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_STR(what, "");
+	CHECK_STR(waited, "");
+	/* A LUN of a type without a block device is not opened. */
+	make(root, DEV "/host0/target0:0:0/0:0:0:1/type=13");
+	make(root, DEV "/host0/target0:0:0/0:0:0:1/block/sdz");
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK_INT(system(cmd), 0);
+}
+
 const struct unit_test storage_settle_tests[] = {
+	UNIT_TEST(tables_read),
 	UNIT_TEST(pending_states),
 	UNIT_TEST(unannounced_disks),
 	{ NULL, NULL },
