@@ -48,8 +48,9 @@ void storage_disks(const char *sysfs, struct disk_names *out);
 int storage_unannounced(const char *sysfs, const struct disk_names *before,
 			const struct disk_names *announced, char *what, size_t len);
 
-/* Opens, read-only, the block device in DEV_DIR of each USB disk or CD
- * LUN under SYSFS/bus/usb/devices, and closes it. The kernel makes a disk's
+/* Opens, read-only, the block device in DEV_DIR of each USB disk LUN
+ * under SYSFS/bus/usb/devices, and closes it (CD drives are left out: no
+ * store is on one, and an empty one is slow to open). The kernel makes a disk's
  * sysfs entry and device node before it reads the partition table, holding
  * the disk's open_mutex while it reads (device_add_disk,
  * disk_scan_partitions: block/genhd.c); an open waits for that mutex, so

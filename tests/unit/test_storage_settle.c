@@ -153,6 +153,10 @@ static void tables_read(void)
 	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
 	CHECK_STR(what, "");
 	CHECK_STR(waited, "");
+	/* A CD drive's is not opened. */
+	make(root, DEV "/host0/target0:0:0/0:0:0:2/type=5");
+	make(root, DEV "/host0/target0:0:0/0:0:0:2/block/sr1");
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
 	/* A LUN of a type without a block device is not opened. */
 	make(root, DEV "/host0/target0:0:0/0:0:0:1/type=13");
 	make(root, DEV "/host0/target0:0:0/0:0:0:1/block/sdz");
