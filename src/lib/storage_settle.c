@@ -11,6 +11,7 @@
 
 #include "drivers.h"
 #include "log.h"
+#include "mountinfo.h"
 #include "sysfs.h"
 #include "uevent.h"
 
@@ -203,14 +204,15 @@ int storage_pending(const char *sysfs, char *what, size_t len, bool driver_comin
 	return c.pending;
 }
 
+static void add_name(struct disk_names *n, const char *name);
+
 struct tables {
 	const char *dev_dir;
 	const char *lun; /* the LUN whose block/ is walked */
 	int pending;
 	char *what;
 	size_t len;
-	char *waited;
-	size_t waited_len;
+	struct disk_names *fresh;
 };
 
 /* Partitions of the disk whose sysfs directory is path ("sdb1" in
@@ -220,6 +222,15 @@ static int partition(const char *path, void *ctx)
 	(void)path;
 	(void)ctx;
 	return 1;
+}
+
+/* devtmpfs makes a disk's node just after its dev attribute (device_add,
+ * drivers/base/core.c); one made by us instead would outlive the disk. */
+static bool on_devtmpfs(const char *dev_dir)
+{
+	static struct mount_entry e;
+
+	return mountinfo_find(NULL, dev_dir, &e) == 0 && !strcmp(e.fstype, "devtmpfs");
 }
 
 /* A /dev without devtmpfs: the node from the disk's dev attribute. */
@@ -258,7 +269,7 @@ static int table_disk(const char *path, void *ctx)
 	snprintf(node, sizeof(node), "%s/%s", t->dev_dir, name);
 	/* O_NONBLOCK: an empty card reader or CD drive opens too. */
 	fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && make_node(path, node) == 0)
+	if (fd < 0 && errno == ENOENT && !on_devtmpfs(t->dev_dir) && make_node(path, node) == 0)
 		fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOENT || errno == ENXIO) && lun_running(t->lun)) {
 		if (t->pending++ == 0 && t->len)
@@ -267,12 +278,8 @@ static int table_disk(const char *path, void *ctx)
 	}
 	if (fd >= 0)
 		close(fd);
-	if (!had_parts && each_entry(path, name, partition, NULL) > 0 && t->waited_len) {
-		size_t used = strlen(t->waited);
-
-		snprintf(t->waited + used, t->waited_len - used, "%s%s/%s", used ? ", " : "",
-			 t->dev_dir, name);
-	}
+	if (!had_parts && each_entry(path, name, partition, NULL) > 0)
+		add_name(t->fresh, name);
 	return 0;
 }
 
@@ -319,15 +326,14 @@ static int table_interface(const char *path, void *ctx)
 }
 
 int storage_tables_read(const char *sysfs, const char *dev_dir, char *what, size_t len,
-			char *waited_for, size_t waited_len)
+			struct disk_names *fresh)
 {
-	struct tables t = { dev_dir, NULL, 0, what, len, waited_for, waited_len };
+	struct tables t = { dev_dir, NULL, 0, what, len, fresh };
 	char dir[256];
 
 	if (len)
 		what[0] = '\0';
-	if (waited_len)
-		waited_for[0] = '\0';
+	memset(fresh, 0, sizeof(*fresh));
 	snprintf(dir, sizeof(dir), "%s/bus/usb/devices", sysfs);
 	each_entry(dir, "", table_interface, &t);
 	return t.pending;
@@ -388,21 +394,46 @@ int storage_unannounced(const char *sysfs, const struct disk_names *before,
 		if (has_name(before, now.names[i]) || has_name(announced, now.names[i]))
 			continue;
 		if (count++ == 0 && len)
-			snprintf(what, len, "%s: partition table not read yet", now.names[i]);
+			snprintf(what, len, "%s: not announced by the kernel yet, which it does once its partition table is read", now.names[i]);
 	}
 	return count;
 }
 
-/* storage_tables_read on the real system, saying when it mattered. */
-static int tables_read(char *what, size_t len)
+static void drop_name(struct disk_names *n, const char *name)
 {
-	char waited[128];
-	int pending = storage_tables_read("/sys", "/dev", what, len, waited, sizeof(waited));
+	for (size_t i = 0; i < n->count; i++)
+		if (!strcmp(n->names[i], name)) {
+			memmove(n->names[i], n->names[i + 1], (n->count - i - 1) * sizeof(n->names[0]));
+			n->count--;
+			return;
+		}
+}
 
-	if (waited[0])
+/* storage_tables_read on the real system. A disk whose partitions came
+ * during its open is being added: the kernel may read its table once more
+ * (GD_NEED_PART_SCAN, set before the block device is registered, lets an
+ * early open read it first), so it counts as new, waited for until the
+ * kernel announces it, which it does after its own read. */
+static int tables_pending(struct disk_names *before, const struct disk_names *announced,
+			  char *what, size_t len)
+{
+	struct disk_names fresh;
+	char names[160] = "";
+	size_t used = 0;
+	int pending = storage_tables_read("/sys", "/dev", what, len, &fresh);
+
+	for (size_t i = 0; i < fresh.count; i++) {
+		drop_name(before, fresh.names[i]);
+		if (used < sizeof(names))
+			used += snprintf(names + used, sizeof(names) - used, "%s/dev/%s",
+					 i ? ", " : "", fresh.names[i]);
+	}
+	if (fresh.count)
 		log_info("waited for the kernel to finish reading the partition table of %s: its "
 			 "partitions were not in /sys yet",
-			 waited);
+			 names);
+	if (!pending)
+		pending = storage_unannounced("/sys", before, announced, what, len);
 	return pending;
 }
 
@@ -424,20 +455,20 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 	 * listened (drivers.h), then what is on its way. */
 	fd = uevent_open();
 	drivers_coldplug();
+	storage_disks("/sys", &before);
+	/* Without the socket nothing can be known announced. */
+	announced.all = fd < 0;
 	pending = storage_pending("/sys", what, sizeof(what), false);
 	/* A disk in sysfs whose partitions are not yet. */
 	if (!pending)
-		pending = tables_read(what, sizeof(what));
+		pending = tables_pending(&before, &announced, what, sizeof(what));
 	if (!pending) {
 		if (fd >= 0)
 			close(fd);
 		return 0;
 	}
-	storage_disks("/sys", &before);
 	log_info("waiting up to %ld s for %d USB storage device(s) the kernel is still setting up "
 		 "(%s)", timeout_ms / 1000, pending, what);
-	/* Without the socket nothing can be known announced. */
-	announced.all = fd < 0;
 	while (pending && monotonic_ms() < deadline) {
 		/* A block add ends most waits; the binding and the SCSI scan
 		 * that come first raise none, hence the short poll too. */
@@ -456,7 +487,7 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 		if (!pending)
 			pending = storage_unannounced("/sys", &before, &announced, what, sizeof(what));
 		if (!pending)
-			pending = tables_read(what, sizeof(what));
+			pending = tables_pending(&before, &announced, what, sizeof(what));
 	}
 	if (fd >= 0)
 		close(fd);

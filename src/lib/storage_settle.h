@@ -50,23 +50,25 @@ int storage_unannounced(const char *sysfs, const struct disk_names *before,
 
 /* Opens, read-only, the block device in DEV_DIR of each USB disk LUN
  * under SYSFS/bus/usb/devices, and closes it (CD drives are left out: no
- * store is on one, and an empty one is slow to open). The kernel makes a disk's
- * sysfs entry and device node before it reads the partition table, holding
+ * store is on one, and an empty one is slow to open). The kernel makes a
+ * disk's sysfs entry and device node before it reads the partition table, holding
  * the disk's open_mutex while it reads (device_add_disk,
- * disk_scan_partitions: block/genhd.c); an open waits for that mutex, so
- * once this returns, every partition of these disks is in sysfs. A missing
- * node is made from the disk's dev attribute. A disk whose node cannot be
- * made or opened yet (ENXIO: sysfs has it before its block device is
- * registered) counts as pending, unless its SCSI device is not "running"
- * (offline after errors: it never comes); the first is named in what. The disks that had no partition in sysfs before their
- * open and have some after go, as DEV_DIR/NAME and comma-separated, into
- * waited_for (a search before the open would have missed them). Returns the pending count. */
+ * disk_scan_partitions: block/genhd.c); an open waits for that mutex. A
+ * missing node is made from the disk's dev attribute when DEV_DIR is not
+ * devtmpfs. A disk whose node is missing or cannot be opened yet (ENXIO:
+ * sysfs has it before its block device is registered) counts as pending,
+ * unless its SCSI device is not "running" (offline after errors: it never
+ * comes); the first is named in what. The disks that had no partition in
+ * sysfs before their open and have some after are named in fresh: a search
+ * before the open would have missed them, and the kernel announces them
+ * once its own read is done. Returns the pending count. */
 int storage_tables_read(const char *sysfs, const char *dev_dir, char *what, size_t len,
-			char *waited_for, size_t waited_len);
+			struct disk_names *fresh);
 
 /* Waits on block uevents until storage_pending("/sys") is 0, every disk
- * that appeared meanwhile has been announced and storage_tables_read("/sys",
- * "/dev") is 0, or timeout_ms passes, logging what it waits for and how it
+ * that appeared meanwhile or whose partitions came during
+ * storage_tables_read("/sys", "/dev") has been announced, and that is 0, or
+ * timeout_ms passes, logging what it waits for and how it
  * ended. Returns 0 when nothing is pending (at once or after waiting), 1
  * when the deadline passed with devices still pending; *waited_ms gets the
  * time spent. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -47,8 +48,8 @@ int uevent_open(void)
 static int is_block_event(const char *buf, size_t len,
 			  void (*added_disk)(const char *name, void *ctx), void *ctx)
 {
-	int block = 0, wanted_action = 0, add = 0, disk = 0;
-	const char *name = NULL;
+	int block = 0, wanted_action = 0, add = 0, disk = 0, partition = 0;
+	const char *name = NULL, *devpath = NULL;
 
 	for (size_t off = 0; off < len; off += strlen(buf + off) + 1) {
 		const char *field = buf + off;
@@ -61,13 +62,31 @@ static int is_block_event(const char *buf, size_t len,
 			wanted_action = 1;
 		else if (strcmp(field, "DEVTYPE=disk") == 0)
 			disk = 1;
+		else if (strcmp(field, "DEVTYPE=partition") == 0)
+			partition = 1;
 		else if (strncmp(field, "DEVNAME=", 8) == 0)
 			name = field + 8;
+		else if (strncmp(field, "DEVPATH=", 8) == 0)
+			devpath = field + 8;
 	}
 	drivers_uevent(buf, len);
-	if (block && add && disk && name && added_disk)
+	if (!block || !wanted_action || !added_disk)
+		return block && wanted_action;
+	if (disk && name) {
 		added_disk(name, ctx);
-	return block && wanted_action;
+	} else if (partition && add && devpath) {
+		/* .../block/sdb/sdb1: the directory above names the disk. */
+		const char *last = strrchr(devpath, '/'), *start = last;
+		char parent[32];
+
+		while (start && start > devpath && start[-1] != '/')
+			start--;
+		if (last && start && last > start && (size_t)(last - start) < sizeof(parent)) {
+			snprintf(parent, sizeof(parent), "%.*s", (int)(last - start), start);
+			added_disk(parent, ctx);
+		}
+	}
+	return 1;
 }
 
 int uevent_wait_block(int fd, long long deadline_ms)

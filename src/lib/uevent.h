@@ -11,10 +11,12 @@ int uevent_open(void);
 /* Waits for a block add/change event. Returns 1 on an event, 0 when the
  * deadline (monotonic_ms() clock) passed, -errno on error. */
 int uevent_wait_block(int fd, long long deadline_ms);
-/* The same, calling added_disk(DEVNAME, ctx) for each whole disk added
- * ("sdb"), and added_disk(NULL, ctx) when events were lost (ENOBUFS).
- * The kernel announces a disk only once its partitions are created
- * (block/genhd.c, device_add_disk: uevents suppressed until then). */
+/* The same, calling added_disk(NAME, ctx) for each whole disk announced
+ * ("sdb"): added, changed, or one of its partitions added (a media change's
+ * rescan); added_disk(NULL, ctx) when events were lost (ENOBUFS). The
+ * kernel announces a new disk only once its partitions are created
+ * (block/genhd.c, device_add_disk: its and its partitions' uevents are
+ * suppressed until then). */
 int uevent_wait_block_seen(int fd, long long deadline_ms,
 			   void (*added_disk)(const char *name, void *ctx), void *ctx);
 

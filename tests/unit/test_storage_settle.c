@@ -2,9 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "storage_settle.h"
+#include "uevent.h"
 #include "unit.h"
 
 #define make unit_fake_sysfs
@@ -108,7 +110,7 @@ static void unannounced_disks(void)
 	make(root, "block/sdb");
 	make(root, "block/loop1");
 	CHECK_INT(storage_unannounced(root, &before, &announced, what, sizeof(what)), 1);
-	CHECK_STR(what, "sdb: partition table not read yet");
+	CHECK_STR(what, "sdb: not announced by the kernel yet, which it does once its partition table is read");
 	snprintf(announced.names[announced.count++], sizeof(announced.names[0]), "sdb");
 	CHECK_INT(storage_unannounced(root, &before, &announced, what, sizeof(what)), 0);
 	/* Events lost: nothing can be known, nothing is waited for. */
@@ -123,49 +125,106 @@ static void unannounced_disks(void)
  * read (the kernel's open waits out its partition scan). */
 static void tables_read(void)
 {
-	char root[] = "/tmp/vtoy-unit-tables-XXXXXX", what[128], waited[64], node[600],
-	     cmd[600];
+	char root[] = "/tmp/vtoy-unit-tables-XXXXXX", what[128], node[600], cmd[600];
+	struct disk_names fresh;
 	int fd;
 
 	CHECK(mkdtemp(root));
 	make(root, "dev");
 	snprintf(node, sizeof(node), "%s/dev", root);
 	/* No USB storage: nothing to open. */
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 0);
 	CHECK_STR(what, "");
 	/* A stick's disk in sysfs, its device node not made yet. */
 	make(root, DEV "/bInterfaceClass=08");
 	make(root, DEV "/driver");
 	make(root, LUN "/type=0");
 	make(root, LUN "/block/sdb/size=98304");
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 1);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 1);
 	CHECK_STR(what, "sdb: being added");
 	/* ... unless its SCSI device went offline (it never comes). */
 	make(root, LUN "/state=offline");
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 0);
 	make(root, LUN "/state=running");
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 1);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 1);
 	/* Its node: opened and closed, nothing pending, no partition came. */
 	snprintf(node, sizeof(node), "%s/dev/sdb", root);
 	CHECK((fd = open(node, O_CREAT | O_WRONLY, 0600)) >= 0);
 	close(fd);
 	snprintf(node, sizeof(node), "%s/dev", root);
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 0);
 	CHECK_STR(what, "");
-	CHECK_STR(waited, "");
+	CHECK_INT(fresh.count, 0);
 	/* A CD drive's is not opened. */
 	make(root, DEV "/host0/target0:0:0/0:0:0:2/type=5");
 	make(root, DEV "/host0/target0:0:0/0:0:0:2/block/sr1");
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 0);
 	/* A LUN of a type without a block device is not opened. */
 	make(root, DEV "/host0/target0:0:0/0:0:0:1/type=13");
 	make(root, DEV "/host0/target0:0:0/0:0:0:1/block/sdz");
-	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), waited, sizeof(waited)), 0);
+	CHECK_INT(storage_tables_read(root, node, what, sizeof(what), &fresh), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	CHECK_INT(system(cmd), 0);
 }
 
+static void seen(const char *name, void *ctx)
+{
+	struct disk_names *n = ctx;
+
+	if (name && n->count < STORAGE_DISKS_MAX)
+		snprintf(n->names[n->count++], sizeof(n->names[0]), "%s", name);
+}
+
+/* uevent(7)-style messages: NUL-separated fields after a header. */
+static void send_event(int fd, const char *const *fields)
+{
+	char buf[512];
+	size_t used = 0;
+
+	for (; *fields; fields++) {
+		size_t n = strlen(*fields) + 1;
+
+		memcpy(buf + used, *fields, n);
+		used += n;
+	}
+	CHECK(send(fd, buf, used, 0) == (ssize_t)used);
+}
+
+/* A disk counts as announced by its own add or change, or by one of its
+ * partitions added (a media change's rescan); a partition's change does
+ * not name it. */
+static void announcements(void)
+{
+	static const char *const part_add[] = {
+		"add@/devices/usb/block/sdb/sdb1", "ACTION=add", "DEVPATH=/devices/usb/block/sdb/sdb1",
+		"SUBSYSTEM=block", "DEVNAME=sdb1", "DEVTYPE=partition", NULL
+	};
+	static const char *const part_change[] = {
+		"change@/devices/usb/block/sdd/sdd1", "ACTION=change",
+		"DEVPATH=/devices/usb/block/sdd/sdd1", "SUBSYSTEM=block", "DEVNAME=sdd1",
+		"DEVTYPE=partition", NULL
+	};
+	static const char *const disk_change[] = {
+		"change@/devices/usb/block/sdc", "ACTION=change", "DEVPATH=/devices/usb/block/sdc",
+		"SUBSYSTEM=block", "DEVNAME=sdc", "DEVTYPE=disk", NULL
+	};
+	struct disk_names got = { .count = 0 };
+	int sv[2];
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv) == 0);
+	send_event(sv[1], part_change);
+	send_event(sv[1], part_add);
+	send_event(sv[1], disk_change);
+	CHECK_INT(uevent_wait_block_seen(sv[0], monotonic_ms() + 2000, seen, &got), 1);
+	CHECK_INT(got.count, 2);
+	CHECK_STR(got.names[0], "sdb");
+	CHECK_STR(got.names[1], "sdc");
+	close(sv[0]);
+	close(sv[1]);
+}
+
 const struct unit_test storage_settle_tests[] = {
+	UNIT_TEST(announcements),
 	UNIT_TEST(tables_read),
 	UNIT_TEST(pending_states),
 	UNIT_TEST(unannounced_disks),
