@@ -1,6 +1,7 @@
 #include "fs_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "drivers.h"
 #include "log.h"
+#include "paths.h"
 
 int fs_driver_present(const char *fstype)
 {
@@ -31,6 +33,43 @@ int fs_driver_present(const char *fstype)
 	return found;
 }
 
+/* Where modprobe's child pid writes its errors: busybox modprobe prints
+ * "can't load module" even with -q, and the console shows it unexplained. */
+static void error_file(char *buf, size_t len, pid_t pid)
+{
+	snprintf(buf, len, "%s/modprobe.%d.err", VTOY_RUN_DIR, (int)pid);
+}
+
+/* Logs what modprobe pid wrote to its error file, then removes it. */
+static void error_report(pid_t pid)
+{
+	char path[128], line[512];
+	FILE *f;
+
+	error_file(path, sizeof(path), pid);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *text = line;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(text, "modprobe: ", 10))
+			text += 10;
+		if (!text[0])
+			continue;
+		/* A module whose own init found nothing to drive here, like
+		 * crc32c_intel on a CPU without SSE4.2 (crypto-crc32c names it
+		 * and crc32c_generic, which serves then). */
+		log_info("drivers: modprobe: %s%s", text,
+			 strstr(text, "No such device") ?
+				 " (the module's own check found nothing for it on this machine, "
+				 "as on a CPU without the feature it speeds up)" :
+				 "");
+	}
+	fclose(f);
+	unlink(path);
+}
+
 pid_t modprobe_start(const char *const *names, size_t count)
 {
 	const char **argv = calloc(count + 4, sizeof(*argv));
@@ -45,6 +84,15 @@ pid_t modprobe_start(const char *const *names, size_t count)
 		argv[3 + i] = names[i];
 	pid = fork();
 	if (pid == 0) {
+		char path[128];
+		int fd;
+
+		error_file(path, sizeof(path), getpid());
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0 && fd != 2) {
+			dup2(fd, 2);
+			close(fd);
+		}
 		execvp("modprobe", (char **)argv);
 		_exit(127);
 	}
@@ -62,6 +110,7 @@ int modprobe_wait(pid_t pid, int block)
 			return -errno;
 	if (got == 0)
 		return -EAGAIN;
+	error_report(pid);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 

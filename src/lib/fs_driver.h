@@ -26,12 +26,15 @@ int fs_driver_ensure(const char *fstype);
 /* fs_driver_ensure, and an error naming the image's missing module. */
 int fs_driver_load(const char *fstype);
 
-/* Starts `modprobe -a -q NAMES...` (PATH's modprobe) in a child process.
- * The one module loader runner: drivers.c and the callers below go
- * through it. Returns its pid, or -errno. */
+/* Starts `modprobe -a -q NAMES...` (PATH's modprobe) in a child process,
+ * its errors into a file below VTOY_RUN_DIR (the console otherwise shows
+ * them unexplained; modprobe_wait logs them). The one module loader
+ * runner: drivers.c and the callers below go through it. Returns its pid,
+ * or -errno. */
 pid_t modprobe_start(const char *const *names, size_t count);
 
-/* Waits for modprobe_start's child pid (block 0: only looks). Returns its
+/* Waits for modprobe_start's child pid (block 0: only looks), then logs
+ * what it wrote to its error file ("drivers: modprobe: ..."). Returns its
  * exit status (127: no modprobe to run), -EAGAIN while it runs, or -errno. */
 int modprobe_wait(pid_t pid, int block);
 
