@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blkdev.h"
 #include "drivers.h"
 #include "log.h"
 #include "mountinfo.h"
@@ -24,25 +26,41 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* SCSI peripheral types that get a block device: disk, CD/DVD, optical
- * memory, reduced block commands (include/scsi/scsi_proto.h). */
-static bool block_type(const char *lun_dir)
+/* A LUN's SCSI peripheral type (include/scsi/scsi_proto.h), -1 unread. */
+static int lun_type(const char *lun_dir)
 {
-	char path[512], type[16];
+	char path[512], type[16], *end;
+	long value;
 
 	snprintf(path, sizeof(path), "%s/type", lun_dir);
 	if (sysfs_read(path, type, sizeof(type)) < 0)
-		return false;
-	return !strcmp(type, "0") || !strcmp(type, "5") || !strcmp(type, "7") ||
-	       !strcmp(type, "14");
+		return -1;
+	value = strtol(type, &end, 10);
+	return end == type || *end ? -1 : (int)value;
 }
 
-static bool cd_type(const char *lun_dir)
-{
-	char path[512], type[16];
+#define TYPE_CD 5
 
-	snprintf(path, sizeof(path), "%s/type", lun_dir);
-	return sysfs_read(path, type, sizeof(type)) == 0 && !strcmp(type, "5");
+/* The types that get a block device: disk, CD/DVD, optical memory,
+ * reduced block commands. */
+static bool block_type(const char *lun_dir)
+{
+	int type = lun_type(lun_dir);
+
+	return type == 0 || type == TYPE_CD || type == 7 || type == 14;
+}
+
+/* A USB interface (not a device: its name has a ':') of the mass-storage
+ * class (08). */
+static bool storage_interface(const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	char attr[512], cls[8];
+
+	if (!strchr(name, ':'))
+		return false;
+	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
+	return sysfs_read(attr, cls, sizeof(cls)) == 0 && !strcmp(cls, "08");
 }
 
 /* Calls fn on each entry of dir whose name starts with prefix; stops at the
@@ -124,13 +142,10 @@ static int interface(const char *path, void *ctx)
 {
 	struct count *c = ctx;
 	const char *name = strrchr(path, '/') + 1;
-	char attr[512], cls[8], usb_storage[256], uas[256];
+	char attr[512], usb_storage[256], uas[256];
 	struct walk w = { 0, NULL };
 
-	if (!strchr(name, ':'))
-		return 0; /* a USB device, not one of its interfaces */
-	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
-	if (sysfs_read(attr, cls, sizeof(cls)) < 0 || strcmp(cls, "08"))
+	if (!storage_interface(path))
 		return 0;
 	snprintf(attr, sizeof(attr), "%s/driver", path);
 	snprintf(usb_storage, sizeof(usb_storage), "%s/bus/usb/drivers/usb-storage", c->sysfs);
@@ -152,15 +167,11 @@ static int interface(const char *path, void *ctx)
 
 static int delayed_interface(const char *path, void *ctx)
 {
-	const char *name = strrchr(path, '/') + 1;
-	char attr[512], cls[8];
+	char attr[512];
 	struct walk w = { 0, NULL };
 
 	(void)ctx;
-	if (!strchr(name, ':'))
-		return 0;
-	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
-	if (sysfs_read(attr, cls, sizeof(cls)) < 0 || strcmp(cls, "08"))
+	if (!storage_interface(path))
 		return 0;
 	snprintf(attr, sizeof(attr), "%s/driver", path);
 	if (!exists(attr))
@@ -236,16 +247,15 @@ static bool on_devtmpfs(const char *dev_dir)
 /* A /dev without devtmpfs: the node from the disk's dev attribute. */
 static int make_node(const char *disk_dir, const char *node)
 {
+	struct blkdev dev = { 0 };
 	char attr[512];
-	dev_t devno;
 	int ret;
 
 	snprintf(attr, sizeof(attr), "%s/dev", disk_dir);
-	if ((ret = sysfs_read_devno(attr, &devno)) < 0)
+	if ((ret = sysfs_read_devno(attr, &dev.devno)) < 0)
 		return ret;
-	if (mknod(node, S_IFBLK | 0600, devno) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	snprintf(dev.node, sizeof(dev.node), "%s", node);
+	return blkdev_ensure_node(&dev);
 }
 
 /* sd_open fails with ENXIO for a SCSI device taken offline after errors
@@ -291,7 +301,7 @@ static int table_lun(const char *path, void *ctx)
 
 	/* Not a CD drive: no store is on one, and opening an empty one takes
 	 * 0.1 s under TCG. */
-	if (!strchr(name, ':') || !block_type(path) || cd_type(path))
+	if (!strchr(name, ':') || !block_type(path) || lun_type(path) == TYPE_CD)
 		return 0;
 	snprintf(block, sizeof(block), "%s/block", path);
 	t->lun = path;
@@ -313,13 +323,7 @@ static int table_host(const char *path, void *ctx)
 
 static int table_interface(const char *path, void *ctx)
 {
-	const char *name = strrchr(path, '/') + 1;
-	char attr[512], cls[8];
-
-	if (!strchr(name, ':'))
-		return 0;
-	snprintf(attr, sizeof(attr), "%s/bInterfaceClass", path);
-	if (sysfs_read(attr, cls, sizeof(cls)) < 0 || strcmp(cls, "08"))
+	if (!storage_interface(path))
 		return 0;
 	each_entry(path, "host", table_host, ctx);
 	return 0;
@@ -394,7 +398,10 @@ int storage_unannounced(const char *sysfs, const struct disk_names *before,
 		if (has_name(before, now.names[i]) || has_name(announced, now.names[i]))
 			continue;
 		if (count++ == 0 && len)
-			snprintf(what, len, "%s: not announced by the kernel yet, which it does once its partition table is read", now.names[i]);
+			snprintf(what, len,
+				 "%s: not announced by the kernel yet, which it does once its "
+				 "partition table is read",
+				 now.names[i]);
 	}
 	return count;
 }
