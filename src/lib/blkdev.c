@@ -211,6 +211,8 @@ static unsigned probed_count, known_count;
 
 void blkdev_inventory_init(const char *run_dir)
 {
+	/* Each program counts its own (two may run in one process). */
+	probed_count = known_count = 0;
 	inventory_path[0] = '\0';
 	if (run_dir)
 		snprintf(inventory_path, sizeof(inventory_path), "%s/%s", run_dir, RUN_DEVICES);

@@ -434,6 +434,13 @@ static void deferred_free(void)
 	deferring = 0;
 }
 
+/* The opening of the process's uevent socket (uevent_socket_epoch) that
+ * was open when /sys was last walked: while it stays open, every device
+ * added since is in its queue. */
+static unsigned walk_epoch;
+/* Loads drivers_uevent started or queued, for drivers_catch_up. */
+static unsigned event_loads;
+
 int drivers_coldplug(void)
 {
 	char *aliases[ALIASES_MAX], *fresh[ALIASES_MAX], why[128];
@@ -443,6 +450,7 @@ int drivers_coldplug(void)
 
 	if (!drivers_on_demand())
 		return 0;
+	walk_epoch = uevent_socket_epoch();
 	count = drivers_unbound_aliases("/sys", aliases, ALIASES_MAX);
 	if (count < 0) {
 		log_warn("drivers: cannot read the devices in /sys: %s", strerror(-count));
@@ -495,6 +503,7 @@ void drivers_uevent(const char *buf, size_t len)
 	if (access(driver, F_OK) == 0)
 		return;
 	mark_tried((char **)&alias, 1);
+	event_loads++;
 	/* The loop goes on meanwhile: the device's own children announce
 	 * themselves once its driver binds. */
 	drivers_load_ended();
@@ -514,6 +523,42 @@ void drivers_uevent(const char *buf, size_t len)
 	}
 	snprintf(why, sizeof(why), "a new device (%s)", alias);
 	load_begin((char **)&alias, 1, why);
+}
+
+int drivers_catch_up(int fd, void (*added_disk)(const char *name, void *ctx), void *ctx)
+{
+	int heard = fd >= 0 && walk_epoch && walk_epoch == uevent_socket_epoch();
+	unsigned loads = event_loads;
+	int ret = 0;
+
+	if (fd >= 0 && uevent_drain(fd, added_disk, ctx) < 0)
+		heard = 0; /* events were lost */
+	if (!drivers_on_demand())
+		return 0;
+	if (!heard)
+		return drivers_coldplug();
+	if (deferred_count) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%zu other device(s) without a driver", deferred_count);
+		mark_tried(deferred, deferred_count);
+		ret = load(deferred, deferred_count, why);
+		deferred_free();
+		if (ret < 0)
+			ret = 0;
+	}
+	/* Those of the devices added since: waited for, as a walk's are. */
+	if (event_loads != loads) {
+		int n = load_end(1);
+
+		if (n > 0)
+			ret += n;
+		if (queue_begin() && (n = load_end(1)) > 0)
+			ret += n;
+	}
+	log_debug("drivers: the devices added since the last look at /sys were heard (%u new "
+		  "driver load(s))", event_loads - loads);
+	return ret;
 }
 
 int drivers_load_all(const char *why)

@@ -73,6 +73,12 @@ void log_init(const char *prog, int targets, const char *run_dir)
 	char path[512];
 
 	log_prog = prog;
+	/* Again in one process (vtoy-persist --find-medium): a new prefix. */
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	if (file_fd >= 0)
+		close(file_fd);
+	kmsg_fd = file_fd = -1;
 	if (targets & VLOG_TO_KMSG) {
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		console_loglevel = read_console_loglevel();

@@ -458,10 +458,10 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 
 	*waited_ms = 0;
 	/* The socket first: a device added or a disk announced after the
-	 * snapshots is heard. Drivers for what came since the last program
-	 * listened (drivers.h), then what is on its way. */
-	fd = uevent_open();
-	drivers_coldplug();
+	 * snapshots is heard. Drivers for what came since this process or the
+	 * last program listened (drivers.h), then what is on its way. */
+	fd = uevent_socket();
+	drivers_catch_up(fd, announced_disk, &announced);
 	storage_disks("/sys", &before);
 	/* Without the socket nothing can be known announced. */
 	announced.all = fd < 0;
@@ -469,11 +469,8 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 	/* A disk in sysfs whose partitions are not yet. */
 	if (!pending)
 		pending = tables_pending(&before, &announced, what, sizeof(what));
-	if (!pending) {
-		if (fd >= 0)
-			close(fd);
+	if (!pending)
 		return 0;
-	}
 	log_info("waiting up to %ld s for %d USB storage device(s) the kernel is still setting up "
 		 "(%s)", timeout_ms / 1000, pending, what);
 	while (pending && monotonic_ms() < deadline) {
@@ -483,7 +480,7 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 
 		if (fd >= 0 && uevent_wait_block_seen(fd, next < deadline ? next : deadline,
 						      announced_disk, &announced) < 0) {
-			close(fd);
+			uevent_socket_close();
 			fd = -1;
 			announced.all = 1;
 		} else if (fd < 0) {
@@ -496,8 +493,6 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 		if (!pending)
 			pending = tables_pending(&before, &announced, what, sizeof(what));
 	}
-	if (fd >= 0)
-		close(fd);
 	*waited_ms = monotonic_ms() - start;
 	if (pending) {
 		log_warn("%d USB storage device(s) still not ready after %lld.%lld s (%s): searching "

@@ -43,6 +43,34 @@ int uevent_open(void)
 	return fd;
 }
 
+static int shared_fd = -1;
+static unsigned shared_epoch;
+
+int uevent_socket(void)
+{
+	if (shared_fd < 0) {
+		int fd = uevent_open();
+
+		if (fd < 0)
+			return fd;
+		shared_fd = fd;
+		shared_epoch++;
+	}
+	return shared_fd;
+}
+
+unsigned uevent_socket_epoch(void)
+{
+	return shared_fd >= 0 ? shared_epoch : 0;
+}
+
+void uevent_socket_close(void)
+{
+	if (shared_fd >= 0)
+		close(shared_fd);
+	shared_fd = -1;
+}
+
 /* A block add or change event; a whole disk's add calls added_disk. An
  * added device's driver is loaded on the way (drivers.h). */
 static int is_block_event(const char *buf, size_t len,
@@ -89,6 +117,29 @@ static int is_block_event(const char *buf, size_t len,
 	return 1;
 }
 
+/* Reads every event queued on fd (each through is_block_event). Returns 1
+ * when one was a block event, 0 when none, -ENOBUFS when events were lost
+ * (added_disk(NULL) said so), other -errno on error. */
+static int drain(int fd, void (*added_disk)(const char *name, void *ctx), void *ctx)
+{
+	char buf[8192];
+	int block = 0;
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		block |= is_block_event(buf, n, added_disk, ctx);
+	}
+	if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+		return block;
+	if (errno == ENOBUFS) {
+		if (added_disk)
+			added_disk(NULL, ctx);
+		return -ENOBUFS;
+	}
+	return -errno;
+}
+
 int uevent_wait_block(int fd, long long deadline_ms)
 {
 	return uevent_wait_block_seen(fd, deadline_ms, NULL, NULL);
@@ -103,7 +154,6 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 			   void (*added_disk)(const char *name, void *ctx), void *ctx)
 {
 	static long long idle_at; /* when idle work was last started */
-	char buf[8192];
 
 	if (!idle_at)
 		idle_at = monotonic_ms();
@@ -112,7 +162,6 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		/* The second: our background module load, readable when it ends. */
 		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN },
 					 { .fd = drivers_load_fd(), .events = POLLIN } };
-		ssize_t n;
 		int rc;
 
 		int idle = drivers_idle_pending();
@@ -139,25 +188,21 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		}
 		if (rc <= 0 || !pfd[0].revents)
 			continue;
-		while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
-			buf[n] = '\0';
-			if (is_block_event(buf, n, added_disk, ctx)) {
-				/* Drain the rest: one rescan covers them all. */
-				while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
-					buf[n] = '\0';
-					is_block_event(buf, n, added_disk, ctx);
-				}
-				return 1;
-			}
-		}
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
-			return -errno;
-		if (n < 0 && errno == ENOBUFS) {
+		/* One rescan covers every block event queued. */
+		rc = drain(fd, added_disk, ctx);
+		if (rc == -ENOBUFS) {
 			/* A lost add may have been a device needing a driver. */
 			drivers_coldplug();
-			if (added_disk)
-				added_disk(NULL, ctx);
 			return 1; /* events were lost: rescan to be safe */
 		}
+		if (rc != 0)
+			return rc;
 	}
+}
+
+int uevent_drain(int fd, void (*added_disk)(const char *name, void *ctx), void *ctx)
+{
+	int rc = drain(fd, added_disk, ctx);
+
+	return rc < 0 ? rc : 0;
 }

@@ -24,7 +24,9 @@ int device_wait(long timeout_ms,
 	long long start = monotonic_ms(), deadline = start + timeout_ms;
 	long long all_at = start + (timeout_ms / 2 > ALL_DRIVERS_AFTER_MS ? timeout_ms / 2
 									  : ALL_DRIVERS_AFTER_MS);
-	int uevent_fd = uevent_open(), ret;
+	/* The process's socket, left open: a later wait of this process
+	 * (vtoy-persist --find-medium) hears what came in between. */
+	int uevent_fd = uevent_socket(), ret;
 
 	if (uevent_fd < 0)
 		log_warn("no uevent socket (%s); rescanning every %d ms instead",
@@ -74,8 +76,6 @@ int device_wait(long timeout_ms,
 		if (ret == 0 && !loaded_all && monotonic_ms() >= deadline)
 			break;
 	}
-	if (uevent_fd >= 0)
-		close(uevent_fd);
 	*waited_ms = monotonic_ms() - start;
 	return ret;
 }

@@ -62,8 +62,7 @@ int iso_scan_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct iso_scan_opts opts = { .run_dir = VTOY_RUN_DIR, .cmdline_path = "/proc/cmdline" };
-	enum iso_scan_step step;
-	int c, err;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -78,6 +77,15 @@ int iso_scan_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	return iso_scan_program(opts.run_dir, opts.cmdline_path);
+}
+
+int iso_scan_program(const char *run_dir, const char *cmdline_path)
+{
+	struct iso_scan_opts opts = { .run_dir = run_dir, .cmdline_path = cmdline_path };
+	enum iso_scan_step step;
+	int err;
+
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-iso-scan", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
 	timeline_init(opts.run_dir);

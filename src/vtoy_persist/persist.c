@@ -22,6 +22,7 @@
 #include "store_space.h"
 #include "store_acquire.h"
 #include "storage_settle.h"
+#include "uevent.h"
 
 /* How long a store search waits for USB disks still being set up (ms):
  * usb-storage's delay_use is 1 s, and a slow hub or a loaded machine adds
@@ -121,6 +122,8 @@ static void use_store(struct persist *p)
 	 * be in usb-storage's delayed scan (its drivers come first, and ext4
 	 * in its delay). */
 	storage_settle(STORE_SETTLE_MS, &waited_ms);
+	/* No wait for devices comes after this one. */
+	uevent_socket_close();
 	/* Most stores are ext4 (casper-rw, persistence, Ventoy's .dat): when
 	 * it is not in yet (0.3-0.6 s under TCG), it loads while the store is
 	 * looked for, not after. */

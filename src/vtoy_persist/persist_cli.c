@@ -1,5 +1,6 @@
 /* vtoy-persist's command line: build the root overlay, persistent when asked. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: vtoy-persist [--root DIR] [--run-dir DIR] [--cmdline FILE] [--e2fsck PATH]\n"
+		"Usage: vtoy-persist [--find-medium] [--root DIR] [--run-dir DIR] [--cmdline FILE]\n"
+		"                    [--e2fsck PATH]\n"
 		"       vtoy-persist status [--json | --log] [--run-dir DIR]\n"
 		"\n"
 		"Finds the persistence store, checks it with e2fsck and mounts the root\n"
@@ -73,6 +75,9 @@ static void usage(FILE *out)
 		"  vtoy.debug          log more\n"
 		"\n"
 		"Options:\n"
+		"  --find-medium   do vtoy-iso-scan's work first, in this process (one device\n"
+		"                  event socket for both: nothing is looked for twice); exit\n"
+		"                  status 3 when the medium could not be set up\n"
 		"  --root DIR      mount point of the new root (default /root)\n"
 		"  --run-dir DIR   reports and mounts (default " VTOY_RUN_DIR ")\n"
 		"  --cmdline FILE  read the command line from FILE (default /proc/cmdline)\n"
@@ -87,6 +92,7 @@ static void usage(FILE *out)
 int persist_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "find-medium", no_argument, NULL, 'm' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "cmdline", required_argument, NULL, 'c' },
@@ -106,10 +112,12 @@ int persist_main(int argc, char **argv)
 	};
 	enum persist_step step;
 	struct status_opts status = { 0 };
+	bool find_medium = false;
 	int c, err;
 
 	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'm': find_medium = true; break;
 		case 'R': opts.root = optarg; break;
 		case 'r': opts.run_dir = optarg; break;
 		case 'c': opts.cmdline_path = optarg; break;
@@ -133,6 +141,11 @@ int persist_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* In one process, the medium search's uevent socket stays open for
+	 * the store's (drivers_catch_up): no exit, no exec, no second walk of
+	 * /sys between them. */
+	if (find_medium && iso_scan_program(opts.run_dir, opts.cmdline_path) != 0)
+		return 3;
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-persist", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
 	timeline_init(opts.run_dir);

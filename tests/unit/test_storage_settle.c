@@ -223,8 +223,60 @@ static void announcements(void)
 	close(sv[1]);
 }
 
+/* What a later wait of the same process reads first (drivers_catch_up):
+ * every queued event, without waiting, the disks announced among them. */
+static void drain_queued(void)
+{
+	static const char *const usb_add[] = {
+		"add@/devices/usb/1-1", "ACTION=add", "DEVPATH=/devices/usb/1-1", "SUBSYSTEM=usb",
+		NULL
+	};
+	static const char *const disk_add[] = {
+		"add@/devices/usb/block/sdb", "ACTION=add", "DEVPATH=/devices/usb/block/sdb",
+		"SUBSYSTEM=block", "DEVNAME=sdb", "DEVTYPE=disk", NULL
+	};
+	struct disk_names got = { .count = 0 };
+	long long start = monotonic_ms();
+	int sv[2];
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv) == 0);
+	send_event(sv[1], usb_add);
+	send_event(sv[1], disk_add);
+	CHECK_INT(uevent_drain(sv[0], seen, &got), 0);
+	CHECK_INT(got.count, 1);
+	CHECK_STR(got.names[0], "sdb");
+	CHECK_INT(got.all, 0);
+	/* Nothing left, and nothing waited for. */
+	CHECK_INT(uevent_drain(sv[0], seen, &got), 0);
+	CHECK_INT(got.count, 1);
+	CHECK(monotonic_ms() - start < 1000);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* The process's one socket: the same until closed, and a new opening is
+ * told from the last (drivers_catch_up walks /sys again then). */
+static void socket_epoch(void)
+{
+	int fd = uevent_socket();
+	unsigned first;
+
+	CHECK(fd >= 0);
+	first = uevent_socket_epoch();
+	CHECK(first != 0);
+	CHECK_INT(uevent_socket(), fd);
+	CHECK_INT(uevent_socket_epoch(), first);
+	uevent_socket_close();
+	CHECK_INT(uevent_socket_epoch(), 0);
+	CHECK(uevent_socket() >= 0);
+	CHECK(uevent_socket_epoch() != first);
+	uevent_socket_close();
+}
+
 const struct unit_test storage_settle_tests[] = {
 	UNIT_TEST(announcements),
+	UNIT_TEST(drain_queued),
+	UNIT_TEST(socket_epoch),
 	UNIT_TEST(tables_read),
 	UNIT_TEST(pending_states),
 	UNIT_TEST(unannounced_disks),
