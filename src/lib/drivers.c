@@ -525,37 +525,36 @@ void drivers_uevent(const char *buf, size_t len)
 	load_begin((char **)&alias, 1, why);
 }
 
-int drivers_catch_up(int fd, void (*added_disk)(const char *name, void *ctx), void *ctx)
+int drivers_catch_up(int fd)
 {
 	int heard = fd >= 0 && walk_epoch && walk_epoch == uevent_socket_epoch();
 	unsigned loads = event_loads;
-	int ret = 0;
+	int ret = 0, n;
 
-	if (fd >= 0 && uevent_drain(fd, added_disk, ctx) < 0)
+	/* Not as announcements: the search's own snapshots come after. */
+	if (fd >= 0 && uevent_drain(fd, NULL, NULL) < 0)
 		heard = 0; /* events were lost */
 	if (!drivers_on_demand())
 		return 0;
-	if (!heard)
-		return drivers_coldplug();
+	/* What an earlier wait of this process left running or queued ends
+	 * first, as that program's exit waited for it: a stick's usb-storage
+	 * queued there is bound before the search looks. */
+	if ((n = load_end(1)) > 0)
+		ret += n;
+	if (queue_begin() && (n = load_end(1)) > 0)
+		ret += n;
+	/* And what it deferred (before a walk, which would defer them again). */
 	if (deferred_count) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "%zu other device(s) without a driver", deferred_count);
 		mark_tried(deferred, deferred_count);
-		ret = load(deferred, deferred_count, why);
+		if ((n = load(deferred, deferred_count, why)) > 0)
+			ret += n;
 		deferred_free();
-		if (ret < 0)
-			ret = 0;
 	}
-	/* Those of the devices added since: waited for, as a walk's are. */
-	if (event_loads != loads) {
-		int n = load_end(1);
-
-		if (n > 0)
-			ret += n;
-		if (queue_begin() && (n = load_end(1)) > 0)
-			ret += n;
-	}
+	if (!heard)
+		return (n = drivers_coldplug()) > 0 ? ret + n : ret;
 	log_debug("drivers: the devices added since the last look at /sys were heard (%u new "
 		  "driver load(s))", event_loads - loads);
 	return ret;

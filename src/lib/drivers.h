@@ -45,16 +45,17 @@ int drivers_on_demand(void);
  * the number of modules loaded, 0 when not on demand, or -errno. */
 int drivers_coldplug(void);
 
-/* drivers_coldplug's work for a later wait of the same process: when the
- * process's uevent socket (uevent_socket) fd has stayed open since its last
- * walk of /sys, the devices added since are the events queued on it, so
- * they are read from there (uevent_drain: their drivers, and the disks
- * announced, through added_disk) instead of walking /sys again (10-17 ms
- * under TCG); otherwise, or when events were lost, drivers_coldplug. The
- * queue is read in both cases. The drivers that come are waited for, as
- * drivers_coldplug's are (a running load that brings none is not).
- * Returns the number of modules loaded, or -errno. */
-int drivers_catch_up(int fd, void (*added_disk)(const char *name, void *ctx), void *ctx);
+/* drivers_coldplug's work for a later wait of the same process: first
+ * the loads an earlier wait left running, queued or deferred end (its
+ * program's exit used to wait for them). Then, when the process's uevent
+ * socket (uevent_socket) fd has stayed open since its last walk of /sys,
+ * the devices added since are the events queued on it: their drivers load
+ * from there (uevent_drain), waited for, instead of a walk of /sys again
+ * (10-17 ms under TCG); otherwise, or when events were lost,
+ * drivers_coldplug. The queue is read in both cases, its disks not taken
+ * as announced. Returns the number of modules loaded (0 when not on
+ * demand). */
+int drivers_catch_up(int fd);
 
 /* For each uevent the wait loops receive: loads the driver of an added
  * device (its MODALIAS) when on demand and not tried yet, in the

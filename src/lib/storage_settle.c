@@ -461,7 +461,7 @@ int storage_settle(long timeout_ms, long long *waited_ms)
 	 * snapshots is heard. Drivers for what came since this process or the
 	 * last program listened (drivers.h), then what is on its way. */
 	fd = uevent_socket();
-	drivers_catch_up(fd, announced_disk, &announced);
+	drivers_catch_up(fd);
 	storage_disks("/sys", &before);
 	/* Without the socket nothing can be known announced. */
 	announced.all = fd < 0;
