@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -372,101 +373,108 @@ static void undo(struct scan *s)
 
 enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 {
-	static struct scan s;
+	/* On the heap, and given back at the end (glibc maps a block this
+	 * large on its own): vtoy-persist --find-medium goes on in this
+	 * process, which would otherwise keep its 160 KiB touched. */
+	struct scan *s = calloc(1, sizeof(*s));
 	char why[512];
-	enum iso_scan_step step;
+	enum iso_scan_step step = ISO_SCAN_CMDLINE;
 	int ret;
 
-	memset(&s, 0, sizeof(s));
-	s.opts = opts;
-	s.loop_fd = -1;
-	s.loc.iso_fd = -1;
-	run_path(s.medium_mount, sizeof(s.medium_mount), opts->run_dir, RUN_MEDIUM, NULL);
+	if (!s) {
+		*err = -ENOMEM;
+		return step;
+	}
+	s->opts = opts;
+	s->loop_fd = -1;
+	s->loc.iso_fd = -1;
+	run_path(s->medium_mount, sizeof(s->medium_mount), opts->run_dir, RUN_MEDIUM, NULL);
 	step = ISO_SCAN_CMDLINE;
-	ret = cmdline_read(&s.cmdline, opts->cmdline_path);
+	ret = cmdline_read(&s->cmdline, opts->cmdline_path);
 	if (ret < 0) {
 		log_err("cannot read %s: %s", opts->cmdline_path, strerror(-ret));
 		goto out;
 	}
-	log_set_debug(kvlist_has(&s.cmdline, "vtoy.debug"));
-	ret = medium_source_resolve(&s.cmdline, &s.src, why, sizeof(why));
+	log_set_debug(kvlist_has(&s->cmdline, "vtoy.debug"));
+	ret = medium_source_resolve(&s->cmdline, &s->src, why, sizeof(why));
 	if (ret < 0) {
 		log_err("%s", why);
 		goto out;
 	}
-	s.layout = (struct root_layout_opts){ .media_path = s.src.media_path,
-					      .squashimg = s.src.squashimg,
-					      .layerfs_path = s.src.layerfs_path,
-					      .module = s.src.module };
+	s->layout = (struct root_layout_opts){ .media_path = s->src.media_path,
+					      .squashimg = s->src.squashimg,
+					      .layerfs_path = s->src.layerfs_path,
+					      .module = s->src.module };
 
 	step = ISO_SCAN_LOCATE;
 	ret = mount_private_dir(opts->run_dir);
 	if (ret < 0)
 		log_warn("cannot make %s a private mount: %s; mounts may stay where probed",
 			 opts->run_dir, strerror(-ret));
-	ret = locate(&s);
+	ret = locate(s);
 	if (ret < 0)
 		goto out;
-	data_state(&s);
-	ret = data_writable(&s);
+	data_state(s);
+	ret = data_writable(s);
 	if (ret < 0)
 		goto out;
 
 	step = ISO_SCAN_LOOP;
-	if (s.loc.iso_fd >= 0) {
-		const char *name = s.from_ventoy ? s.ventoy.param.image_path : s.src.iso_path;
+	if (s->loc.iso_fd >= 0) {
+		const char *name = s->from_ventoy ? s->ventoy.param.image_path : s->src.iso_path;
 
-		s.loop_fd = loopdev_attach_fd(s.loc.iso_fd, true, name, s.medium_dev,
-					      sizeof(s.medium_dev));
-		if (s.loop_fd < 0) {
-			ret = s.loop_fd;
+		s->loop_fd = loopdev_attach_fd(s->loc.iso_fd, true, name, s->medium_dev,
+					      sizeof(s->medium_dev));
+		if (s->loop_fd < 0) {
+			ret = s->loop_fd;
 			log_err("cannot attach %s to a loop device: %s", name, strerror(-ret));
 			goto out;
 		}
 	}
 
 	step = ISO_SCAN_MOUNT_MEDIUM;
-	if (s.medium_dev[0]) {
-		ret = mount_medium(&s);
+	if (s->medium_dev[0]) {
+		ret = mount_medium(s);
 		if (ret < 0)
 			goto out;
 	} else {
 		/* medium_locate mounted the device itself (where it could) */
-		snprintf(s.medium_mount, sizeof(s.medium_mount), "%s", s.loc.data_mount);
-		s.medium_mounted = true;
+		snprintf(s->medium_mount, sizeof(s->medium_mount), "%s", s->loc.data_mount);
+		s->medium_mounted = true;
 	}
 
 	step = ISO_SCAN_ROOT_IMAGES;
-	ret = mount_images(&s);
+	ret = mount_images(s);
 	if (ret < 0)
 		goto out;
-	anchor_medium(&s);
+	anchor_medium(s);
 
 	step = ISO_SCAN_REPORT;
-	ret = write_report(&s);
+	ret = write_report(s);
 	if (ret < 0) {
 		log_err("cannot write %s/%s: %s", opts->run_dir, RUN_MEDIUM_ENV, strerror(-ret));
 		goto out;
 	}
 	log_notice("live medium ready: %s%s%s on %s, %zu root image(s) from %s/ (%s)",
-		   s.from_ventoy ? "Ventoy's " : "",
-		   s.from_ventoy ? s.ventoy.param.image_path : s.src.iso_path ? s.src.iso_path : "",
-		   s.from_ventoy || s.src.iso_path ? "" : "live system",
-		   s.loc.device[0] ? s.loc.device : s.medium_dev, root_images_layers(&s.images),
-		   s.plan.dir, root_layout_name(s.plan.layout));
+		   s->from_ventoy ? "Ventoy's " : "",
+		   s->from_ventoy ? s->ventoy.param.image_path : s->src.iso_path ? s->src.iso_path : "",
+		   s->from_ventoy || s->src.iso_path ? "" : "live system",
+		   s->loc.device[0] ? s->loc.device : s->medium_dev, root_images_layers(&s->images),
+		   s->plan.dir, root_layout_name(s->plan.layout));
 	timeline_mark("medium");
 	step = ISO_SCAN_OK;
 out:
 	/* Leave nothing behind on failure, so that running vtoy-iso-scan again
 	 * (from the rescue shell, say) starts clean. */
 	if (step != ISO_SCAN_OK)
-		undo(&s);
-	if (s.loop_fd >= 0)
-		close(s.loop_fd);
-	if (s.loc.iso_fd >= 0)
-		close(s.loc.iso_fd);
-	ventoy_handover_free(&s.ventoy);
-	kvlist_free(&s.cmdline);
+		undo(s);
+	if (s->loop_fd >= 0)
+		close(s->loop_fd);
+	if (s->loc.iso_fd >= 0)
+		close(s->loc.iso_fd);
+	ventoy_handover_free(&s->ventoy);
+	kvlist_free(&s->cmdline);
+	free(s);
 	*err = ret;
 	return step;
 }

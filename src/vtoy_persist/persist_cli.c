@@ -1,5 +1,6 @@
 /* vtoy-persist's command line: build the root overlay, persistent when asked. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,8 +145,13 @@ int persist_main(int argc, char **argv)
 	/* In one process, the medium search's uevent socket stays open for
 	 * the store's (drivers_catch_up): no exit, no exec, no second walk of
 	 * /sys between them. */
-	if (find_medium && iso_scan_program(opts.run_dir, opts.cmdline_path) != 0)
-		return 3;
+	if (find_medium) {
+		if (iso_scan_program(opts.run_dir, opts.cmdline_path) != 0)
+			return 3;
+		/* What the medium search freed goes back to the kernel, as its
+		 * exit gave it back: the boot's memory is counted in RAM. */
+		malloc_trim(0);
+	}
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-persist", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
 	timeline_init(opts.run_dir);
