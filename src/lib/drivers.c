@@ -434,12 +434,23 @@ static void deferred_free(void)
 	deferring = 0;
 }
 
+/* Starts the deferred devices' drivers in the background, none running;
+ * when says at what moment. */
+static void deferred_begin(const char *when)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "%zu other device(s) without a driver, %s", deferred_count,
+		 when);
+	mark_tried(deferred, deferred_count);
+	load_begin(deferred, deferred_count, why);
+	deferred_free();
+}
+
 /* The opening of the process's uevent socket (uevent_socket_epoch) that
  * was open when /sys was last walked: while it stays open, every device
  * added since is in its queue. */
 static unsigned walk_epoch;
-/* Loads drivers_uevent started or queued, for drivers_catch_up. */
-static unsigned event_loads;
 
 int drivers_coldplug(void)
 {
@@ -503,7 +514,6 @@ void drivers_uevent(const char *buf, size_t len)
 	if (access(driver, F_OK) == 0)
 		return;
 	mark_tried((char **)&alias, 1);
-	event_loads++;
 	/* The loop goes on meanwhile: the device's own children announce
 	 * themselves once its driver binds. */
 	drivers_load_ended();
@@ -528,7 +538,6 @@ void drivers_uevent(const char *buf, size_t len)
 int drivers_catch_up(int fd)
 {
 	int heard = fd >= 0 && walk_epoch && walk_epoch == uevent_socket_epoch();
-	unsigned loads = event_loads;
 	int ret = 0, n;
 
 	/* Not as announcements: the search's own snapshots come after. */
@@ -545,18 +554,14 @@ int drivers_catch_up(int fd)
 		ret += n;
 	/* And what it deferred (before a walk, which would defer them again). */
 	if (deferred_count) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "%zu other device(s) without a driver", deferred_count);
-		mark_tried(deferred, deferred_count);
-		if ((n = load(deferred, deferred_count, why)) > 0)
+		deferred_begin("before the store search");
+		if ((n = load_end(1)) > 0)
 			ret += n;
-		deferred_free();
 	}
 	if (!heard)
 		return (n = drivers_coldplug()) > 0 ? ret + n : ret;
-	log_debug("drivers: the devices added since the last look at /sys were heard (%u new "
-		  "driver load(s))", event_loads - loads);
+	log_debug("drivers: the devices added since the last look at /sys were heard, not "
+		  "looked for there again");
 	return ret;
 }
 
@@ -746,7 +751,6 @@ int drivers_idle_pending(void)
 void drivers_idle(void)
 {
 	struct drivers_idle_state s = { 0 };
-	char why[128];
 	int job;
 
 	if (!drivers_idle_pending() || load_end(0) == -EAGAIN || queue_begin())
@@ -771,11 +775,7 @@ void drivers_idle(void)
 		return;
 	}
 	if (job == IDLE_OTHER_CONTROLLERS) {
-		snprintf(why, sizeof(why), "%zu other device(s) without a driver, %s", deferred_count,
-			 s.window ? "while usb-storage waits to scan" : "after the USB ones");
-		mark_tried(deferred, deferred_count);
-		load_begin(deferred, deferred_count, why);
-		deferred_free();
+		deferred_begin(s.window ? "while usb-storage waits to scan" : "after the USB ones");
 		return;
 	}
 	if (job == IDLE_USB_STORAGE) {

@@ -43,10 +43,8 @@ static int lun_type(const char *lun_dir)
 
 /* The types that get a block device: disk, CD/DVD, optical memory,
  * reduced block commands. */
-static bool block_type(const char *lun_dir)
+static bool block_type(int type)
 {
-	int type = lun_type(lun_dir);
-
 	return type == 0 || type == TYPE_CD || type == 7 || type == 14;
 }
 
@@ -104,7 +102,7 @@ static int lun(const char *path, void *ctx)
 		return 0; /* not an H:C:T:L device */
 	w->luns++;
 	snprintf(block, sizeof(block), "%s/block", path);
-	if (block_type(path) && !exists(block)) {
+	if (block_type(lun_type(path)) && !exists(block)) {
 		w->state = "no block device for its LUN yet";
 		return 1;
 	}
@@ -298,10 +296,14 @@ static int table_lun(const char *path, void *ctx)
 	struct tables *t = ctx;
 	const char *name = strrchr(path, '/') + 1;
 	char block[512];
+	int type;
 
+	if (!strchr(name, ':'))
+		return 0;
 	/* Not a CD drive: no store is on one, and opening an empty one takes
 	 * 0.1 s under TCG. */
-	if (!strchr(name, ':') || !block_type(path) || lun_type(path) == TYPE_CD)
+	type = lun_type(path);
+	if (!block_type(type) || type == TYPE_CD)
 		return 0;
 	snprintf(block, sizeof(block), "%s/block", path);
 	t->lun = path;
