@@ -382,6 +382,7 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	int ret;
 
 	if (!s) {
+		log_err("no memory for the medium search (%zu bytes)", sizeof(*s));
 		*err = -ENOMEM;
 		return step;
 	}
@@ -389,7 +390,6 @@ enum iso_scan_step iso_scan_run(const struct iso_scan_opts *opts, int *err)
 	s->loop_fd = -1;
 	s->loc.iso_fd = -1;
 	run_path(s->medium_mount, sizeof(s->medium_mount), opts->run_dir, RUN_MEDIUM, NULL);
-	step = ISO_SCAN_CMDLINE;
 	ret = cmdline_read(&s->cmdline, opts->cmdline_path);
 	if (ret < 0) {
 		log_err("cannot read %s: %s", opts->cmdline_path, strerror(-ret));
