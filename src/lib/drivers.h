@@ -120,6 +120,14 @@ int drivers_load_fd(void);
  * the queued modaliases' (not drivers_idle's jobs: those wait for a quiet
  * moment, so that a device added meanwhile is not held up behind one). */
 void drivers_load_ended(void);
+/* Called after drivers_load_ended when no uevent waits to be read: when
+ * the load that ended was a preload group started in usb-storage's delay
+ * (the stick cannot come before that ends), the next job starts now, not
+ * at the next quiet moment. A device added meanwhile still waits for one
+ * group at most. With 32 disks being added, their uevents left no quiet
+ * moment and the scans of them held the loop for 0.3 s at a time: ext4
+ * came after the medium, and the store search waited for it. */
+void drivers_idle_chain(void);
 
 /* Waits for the background load, if any. Before a driver is needed now:
  * busybox modprobe takes a module listed in /proc/modules for loaded even

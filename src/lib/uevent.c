@@ -184,6 +184,9 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		}
 		if (rc > 0 && pfd[1].revents) {
 			drivers_load_ended();
+			/* An event first: it may need a driver. */
+			if (!pfd[0].revents)
+				drivers_idle_chain();
 			rc--;
 		}
 		if (rc <= 0 || !pfd[0].revents)
