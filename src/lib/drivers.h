@@ -47,14 +47,16 @@ int drivers_coldplug(void);
 
 /* drivers_coldplug's work for a later wait of the same process: first
  * the loads an earlier wait left running, queued or deferred end (its
- * program's exit used to wait for them). Then, when the process's uevent
- * socket (uevent_socket) fd has stayed open since its last walk of /sys,
- * the devices added since are the events queued on it: their drivers load
+ * program's exit used to wait for them), except a filesystems' group
+ * running alone, which a mount or the store's opening waits for
+ * (fs_driver_ensure). Then, when the process's uevent socket
+ * (uevent_socket) fd has stayed open since its last walk of /sys, the
+ * devices added since are the events queued on it: their drivers load
  * from there (uevent_drain), waited for, instead of a walk of /sys again
  * (10-17 ms under TCG); otherwise, or when events were lost,
- * drivers_coldplug. The queue is read in both cases, its disks not taken
- * as announced. Returns the number of modules loaded (0 when not on
- * demand). */
+ * drivers_coldplug. The queue is read in both cases, its
+ * disks not taken as announced. Returns the number of modules loaded (0
+ * when not on demand). */
 int drivers_catch_up(int fd);
 
 /* For each uevent the wait loops receive: loads the driver of an added

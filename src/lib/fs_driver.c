@@ -130,8 +130,10 @@ int fs_driver_ensure(const char *fstype)
 {
 	char alias[64];
 
-	if (fs_driver_present(fstype))
+	if (fs_driver_present(fstype)) {
+		drivers_load_ended(); /* logged, if its load has ended */
 		return 0;
+	}
 	drivers_settle(); /* it may be half loaded, in the background */
 	if (fs_driver_present(fstype))
 		return 0;
