@@ -569,7 +569,8 @@ int drivers_catch_up(int fd)
 	 * first, as that program's exit waited for it: a stick's usb-storage
 	 * queued there is bound before the search looks. A filesystems' group
 	 * alone goes on loading (ext4's, 0.3-1.4 s under TCG with 32 disks
-	 * being added): the search does not need it, and opening the store
+	 * being added; another is waited for by drivers_preload_ext4 when
+	 * ext4 is not in): the search does not need it, and opening the store
 	 * waits for its driver (fs_driver_ensure, before e2fsck). */
 	if (running.fs_group && !queued_count && !deferred_count) {
 		if ((n = load_end(0)) > 0)
@@ -641,8 +642,9 @@ int drivers_need(const char *name, const char *sysfs_dir)
 }
 
 /* What a live boot mounts, loaded while the kernel makes us wait anyway
- * rather than once the medium is found: one group per quiet moment, so that
- * a device that comes meanwhile waits for one group at most. The sysfs
+ * rather than once the medium is found: one group per quiet moment (in
+ * usb-storage's delay, one after the other), so that a device that comes
+ * meanwhile waits for one group at most. The sysfs
  * module names tell a group already loaded (by the other program). With
  * them, what the kernel itself asks for at their first mount, through
  * request_module and a modprobe on the mount's path (0.15 s for ext4's

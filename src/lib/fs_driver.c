@@ -131,7 +131,9 @@ int fs_driver_ensure(const char *fstype)
 	char alias[64];
 
 	if (fs_driver_present(fstype)) {
-		drivers_load_ended(); /* logged, if its load has ended */
+		/* A load that has ended is logged (and the queued devices'
+		 * drivers start). */
+		drivers_load_ended();
 		return 0;
 	}
 	drivers_settle(); /* it may be half loaded, in the background */

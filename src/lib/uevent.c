@@ -184,13 +184,12 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 		}
 		if (rc > 0 && pfd[1].revents) {
 			drivers_load_ended();
-			/* An event first: it may need a driver. */
-			if (!pfd[0].revents)
-				drivers_idle_chain();
 			rc--;
 		}
-		if (rc <= 0 || !pfd[0].revents)
+		if (rc <= 0 || !pfd[0].revents) {
+			drivers_idle_chain();
 			continue;
+		}
 		/* One rescan covers every block event queued. */
 		rc = drain(fd, added_disk, ctx);
 		if (rc == -ENOBUFS) {
@@ -198,6 +197,8 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 			drivers_coldplug();
 			return 1; /* events were lost: rescan to be safe */
 		}
+		/* The events' drivers first, then the next group. */
+		drivers_idle_chain();
 		if (rc != 0)
 			return rc;
 	}
