@@ -169,7 +169,6 @@ static struct running_load {
 	int pidfd; /* readable once it has ended (pidfd_open, Linux 5.3); -1 without */
 	pid_t owner; /* the process that started it */
 	int waited; /* waited for from its start (load) */
-	int window_group; /* a preload group started in usb-storage's delay */
 	int fs_group; /* filesystems' (FAT, mounts, ext4): no device waits for it */
 	long long start;
 	char async_was;
@@ -185,10 +184,6 @@ static size_t queued_count;
 
 static void load_settle(void);
 
-/* The load that ended last was a preload group started in usb-storage's
- * delay, and none started since (drivers_idle_chain). */
-static int chain_ready;
-
 /* Starts modprobe on names in the background; load_end logs what came.
  * Returns 0 or -errno. */
 static int load_begin(char **names, size_t count, const char *why)
@@ -200,9 +195,7 @@ static int load_begin(char **names, size_t count, const char *why)
 		atexit(load_settle);
 	running.owner = getpid();
 	running.start = monotonic_ms();
-	running.window_group = 0;
 	running.fs_group = 0;
-	chain_ready = 0;
 	loaded_modules(running.before, sizeof(running.before));
 	running.async_was = async_probe_set('Y');
 	pid = modprobe_start((const char *const *)names, count);
@@ -234,7 +227,6 @@ static int load_end(int block)
 	if (rc == -EAGAIN)
 		return rc;
 	running.pid = 0;
-	chain_ready = running.window_group;
 	if (running.pidfd >= 0)
 		close(running.pidfd);
 	running.pidfd = -1;
@@ -335,16 +327,6 @@ void drivers_load_ended(void)
 {
 	if (load_end(0) != -EAGAIN)
 		queue_begin();
-}
-
-static void idle_next(int window_only);
-
-void drivers_idle_chain(void)
-{
-	if (!chain_ready || running.pid)
-		return;
-	chain_ready = 0;
-	idle_next(1);
 }
 
 /* At exit: the running load and the queued ones end before the next
@@ -642,9 +624,8 @@ int drivers_need(const char *name, const char *sysfs_dir)
 }
 
 /* What a live boot mounts, loaded while the kernel makes us wait anyway
- * rather than once the medium is found: one group per quiet moment (in
- * usb-storage's delay, one after the other), so that a device that comes
- * meanwhile waits for one group at most. The sysfs
+ * rather than once the medium is found: one group per quiet moment, so that
+ * a device that comes meanwhile waits for one group at most. The sysfs
  * module names tell a group already loaded (by the other program). With
  * them, what the kernel itself asks for at their first mount, through
  * request_module and a modprobe on the mount's path (0.15 s for ext4's
@@ -780,12 +761,6 @@ int drivers_idle_pending(void)
 
 void drivers_idle(void)
 {
-	idle_next(0);
-}
-
-/* window_only: nothing once usb-storage has scanned the stick. */
-static void idle_next(int window_only)
-{
 	struct drivers_idle_state s = { 0 };
 	int job;
 
@@ -795,8 +770,6 @@ static void idle_next(int window_only)
 	if (!(idle_done & 1u << IDLE_USB_STORAGE) && group_loaded(IDLE_USB_STORAGE))
 		idle_done |= 1u << IDLE_USB_STORAGE;
 	s.window = storage_scan_delayed("/sys");
-	if (window_only && !s.window)
-		return;
 	s.usb_host = stick_wanted && storage_usb_host("/sys");
 	s.deferred = deferred_count > 0;
 	s.done = idle_done;
@@ -826,5 +799,4 @@ static void idle_next(int window_only)
 	}
 	group_begin(job, s.window ? "what a live boot mounts, while usb-storage waits to scan"
 				  : "what a live boot mounts, while USB finds the stick");
-	running.window_group = s.window && running.pid;
 }

@@ -65,9 +65,7 @@ int drivers_catch_up(int fd);
  * devices it drives announce themselves by uevents. */
 void drivers_uevent(const char *buf, size_t len);
 
-/* Loads at the wait's quiet moments (drivers_idle), one job each; in
- * usb-storage's delay, the filesystems' groups also one after the other
- * (drivers_idle_chain). */
+/* Loads at the wait's quiet moments (drivers_idle), one job each. */
 enum drivers_idle_job {
 	IDLE_NONE = -1,
 	IDLE_DISK = 0, /* sd_mod, for the disk usb-storage will add */
@@ -122,18 +120,8 @@ void drivers_idle(void);
 int drivers_load_fd(void);
 /* Called when drivers_load_fd polled readable: ends the load and starts
  * the queued modaliases' (not drivers_idle's jobs: those wait for a quiet
- * moment, so that a device added meanwhile is not held up behind one, or
- * for drivers_idle_chain). */
+ * moment, so that a device added meanwhile is not held up behind one). */
 void drivers_load_ended(void);
-/* Called by the wait when no uevent is left to read (each read one has
- * had its driver started): when the load that ended last was a preload
- * group started in usb-storage's delay (the stick cannot come before that
- * ends), and none started since, the next job starts now, not at the next
- * quiet moment, while the delay lasts. A device added meanwhile still
- * waits for one group at most. With 32 disks being added, their uevents
- * left no quiet moment and the scans of them held the loop for 0.3 s at a
- * time: ext4 came after the medium, and the store search waited for it. */
-void drivers_idle_chain(void);
 
 /* Waits for the background load, if any. Before a driver is needed now:
  * busybox modprobe takes a module listed in /proc/modules for loaded even

@@ -186,10 +186,8 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 			drivers_load_ended();
 			rc--;
 		}
-		if (rc <= 0 || !pfd[0].revents) {
-			drivers_idle_chain();
+		if (rc <= 0 || !pfd[0].revents)
 			continue;
-		}
 		/* One rescan covers every block event queued. */
 		rc = drain(fd, added_disk, ctx);
 		if (rc == -ENOBUFS) {
@@ -197,8 +195,6 @@ int uevent_wait_block_seen(int fd, long long deadline_ms,
 			drivers_coldplug();
 			return 1; /* events were lost: rescan to be safe */
 		}
-		/* The events' drivers first, then the next group. */
-		drivers_idle_chain();
 		if (rc != 0)
 			return rc;
 	}
