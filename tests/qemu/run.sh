@@ -39,8 +39,27 @@ fi
 rm -rf "$results"
 mkdir -p "$results"
 echo "qemu: ${#scenarios[@]} scenario(s), $jobs at a time, kernel $KERNEL, accel ${VTOY_QEMU_ACCEL:-tcg}"
+# Images that scenarios share are built on first use under a lock (lib.sh).
+# Each is built first, as a job of its own: else both workers can reach two
+# scenarios needing it at once (45 and 46), and one waits out the whole build
+# (60-85 s for live-boot's initramfs). A build failing here is tried again
+# by the scenarios that need it, which then fail and say why.
+shared_build() {
+	local fn=$1 dir=$RESULTS_DIR/.shared-$1 start
+	mkdir -p "$dir"
+	start=$(date +%s)
+	(
+		SCENARIO_DIR=$dir
+		. "$QEMU_DIR/lib.sh"
+		"$fn" "${KVER:-$(basename "$KERNEL" | sed 's/^vmlinuz-//')}"
+		[ "$SCENARIO_FAILURES" = 0 ]
+	) >"$dir/output.txt" 2>&1
+	echo $? >"$dir/rc"
+	echo $(($(date +%s) - start)) >"$dir/seconds"
+}
 run_one() {
 	local script=$1 name dir start
+	case $script in @*) shared_build "${script#@}"; return ;; esac
 	name=$(basename "$script" .sh)
 	dir=$RESULTS_DIR/$name
 	mkdir -p "$dir"
@@ -50,10 +69,22 @@ run_one() {
 	echo $(($(date +%s) - start)) >"$dir/seconds"
 	rm -f "$dir/stick.img" "$dir"/*.img
 }
-export -f run_one
-export RESULTS_DIR=$results
-printf '%s\n' "${scenarios[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {}
+export -f run_one shared_build
+export RESULTS_DIR=$results QEMU_DIR=$here
+shared=()
+for fn in liveboot_initrd systemd_root_iso; do
+	grep -qw "$fn" "${scenarios[@]}" && shared+=("@$fn")
+done
+printf '%s\n' "${shared[@]}" "${scenarios[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {}
 
+for job in "${shared[@]}"; do
+	dir=$results/.shared-${job#@}
+	if [ "$(cat "$dir/rc" 2>/dev/null)" = 0 ]; then
+		echo "shared image ${job#@}: ready ($(cat "$dir/seconds") s)"
+	else
+		echo "shared image ${job#@}: not built here, its scenarios tried again ($dir/output.txt)"
+	fi
+done
 passed=0 failed=0
 for script in "${scenarios[@]}"; do
 	name=$(basename "$script" .sh)
