@@ -1,6 +1,7 @@
 #include "uevent.h"
 
 #include "drivers.h"
+#include "log.h"
 
 #include <errno.h>
 #include <linux/netlink.h>
@@ -133,6 +134,9 @@ static int drain(int fd, void (*added_disk)(const char *name, void *ctx), void *
 	if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK)
 		return block;
 	if (errno == ENOBUFS) {
+		/* Said, as its cost (another walk of /sys) would be a mystery. */
+		log_info("uevents: some were lost (our socket's queue overflowed): the devices in "
+			 "/sys are looked at again");
 		if (added_disk)
 			added_disk(NULL, ctx);
 		return -ENOBUFS;
