@@ -73,7 +73,7 @@ export -f run_one shared_build
 export RESULTS_DIR=$results QEMU_DIR=$here
 shared=()
 for fn in liveboot_initrd systemd_root_iso; do
-	grep -qw "$fn" "${scenarios[@]}" && shared+=("@$fn")
+	grep -qsw "$fn" "${scenarios[@]}" && shared+=("@$fn")
 done
 printf '%s\n' "${shared[@]}" "${scenarios[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {}
 
