@@ -34,7 +34,7 @@ static const struct program *find(const char *name)
 static int usage(FILE *out, int status)
 {
 	fprintf(out, "Usage: vtoy PROGRAM [ARGS...], or run as vtoy-PROGRAM\n"
-		     "Programs: iso-scan, persist, status, shutdown (see vtoy-iso-scan(8), vtoy-persist(8)).\n"
+		     "Programs: iso-scan, persist, status, shutdown (see vtoy(8) and each one's page).\n"
 		     "Each takes --help.\n");
 	return status;
 }
