@@ -20,6 +20,7 @@ WARNINGS := -Wall -Wextra -Werror -std=gnu11
 CPPFLAGS += -D_GNU_SOURCE -Isrc/lib -Isrc/ventoy -Isrc/vtoy
 BLKID_LIBS = $(shell pkg-config --static --libs blkid 2>/dev/null || echo -lblkid)
 JANSSON_LIBS = $(shell pkg-config --static --libs jansson 2>/dev/null || echo -ljansson)
+STICK_LIBS = $(shell pkg-config --libs blkid jansson 2>/dev/null || echo -lblkid -ljansson)
 
 B := build
 # The kernel the image and the scenarios use: the newest one that has both
@@ -70,12 +71,12 @@ $(B)/lib/libvtoy.a: $(LIB_OBJ)
 
 $(BIN): $(PROGRAM_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
-	$(CC) -static -s -Wl,--gc-sections -o $@ $(PROGRAM_OBJ) $(B)/lib/libvtoy.a $(BLKID_LIBS) \
-		$(JANSSON_LIBS)
+	$(CC) -static -s -Wl,--gc-sections $(LDFLAGS) -o $@ $(PROGRAM_OBJ) $(B)/lib/libvtoy.a \
+		$(BLKID_LIBS) $(JANSSON_LIBS)
 
 $(STICK): $(STICK_OBJ) $(B)/lib/libvtoy.a
 	@mkdir -p $(dir $@)
-	$(CC) -Wl,--gc-sections -o $@ $(STICK_OBJ) $(B)/lib/libvtoy.a -lblkid -ljansson
+	$(CC) -Wl,--gc-sections $(LDFLAGS) -o $@ $(STICK_OBJ) $(B)/lib/libvtoy.a $(STICK_LIBS)
 
 # vtoy-stick's sources see the boot programs' headers.
 $(B)/obj/vtoy_stick/%.o: CPPFLAGS += -Isrc/vtoy_iso_scan -Isrc/vtoy_persist
@@ -84,8 +85,13 @@ $(addprefix $(B)/bin/,$(PROGRAMS)): | $(BIN)
 	ln -sf vtoy $@
 
 # What needs the kernel or the test tools installs them first, then works in
-# a sub-make (which evaluates KVER and KERNEL again).
-initramfs fixtures check demo check-faults:
+# a sub-make (which evaluates KVER and KERNEL again). The image needs none of
+# the test tools.
+initramfs:
+	scripts/install-deps.sh --image
+	$(MAKE) --no-print-directory _$@
+
+fixtures check demo check-faults:
 	scripts/install-deps.sh
 	$(MAKE) --no-print-directory _$@
 

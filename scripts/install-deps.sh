@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages the build, make check and make demo need (and
-# with --bench, what make bench needs on top), when something is missing. As
-# root it runs apt-get; otherwise it names the packages and fails.
+# with --bench, what make bench needs on top; with --image, only what the
+# build and make initramfs need), when something is missing. As root it runs
+# apt-get; otherwise it names the packages and fails.
 set -eu
 
-# command-or-file  package
-NEEDS='
+# command-or-file  package: the build and the standalone image
+IMAGE_NEEDS='
 gcc gcc
 make make
 /usr/include/stdio.h libc6-dev
@@ -19,6 +20,11 @@ depmod kmod
 cpio cpio
 gzip gzip
 zstd zstd
+/sbin/switch_root util-linux
+cryptsetup cryptsetup-bin
+'
+# the fixtures, the tests, the QEMU scenarios, make demo
+TEST_NEEDS='
 qemu-system-x86_64 qemu-system-x86
 xorriso xorriso
 mksquashfs squashfs-tools
@@ -27,9 +33,7 @@ mount.exfat-fuse exfat-fuse
 mkfs.fat dosfstools
 sfdisk fdisk
 losetup mount
-/sbin/switch_root util-linux
 mke2fs e2fsprogs
-cryptsetup cryptsetup-bin
 mmdebstrap mmdebstrap
 debugfs e2fsprogs
 mkfs.xfs xfsprogs
@@ -65,7 +69,8 @@ while read -r thing pkg; do
 	[ -n "$thing" ] || continue
 	have "$thing" || missing="$missing $pkg"
 done <<EOF2
-$NEEDS
+$IMAGE_NEEDS
+$([ "${1:-}" = --image ] || echo "$TEST_NEEDS")
 EOF2
 
 # The Debian kernel the image and the QEMU scenarios use.
