@@ -136,6 +136,7 @@ int persist_main(int argc, char **argv)
 			return 2;
 		}
 		status.run_dir = opts.run_dir;
+		log_init("vtoy-persist", 0, NULL); /* the report's errors, on stderr */
 		return persist_status(&status);
 	}
 	if (optind != argc || status.json || status.show_log) {

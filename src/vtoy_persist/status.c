@@ -11,6 +11,7 @@
 
 #include "json_write.h"
 #include "kvlist.h"
+#include "log.h"
 #include "medium.h"
 #include "mountinfo.h"
 #include "paths.h"
@@ -366,8 +367,8 @@ int persist_status(const struct status_opts *opts)
 	st.mountinfo = opts->mountinfo;
 	ret = gather(&st, opts->run_dir);
 	if (ret < 0) {
-		fprintf(stderr, "vtoy-persist: no report in %s: this system was not booted by "
-				"vtoy-iso-scan and vtoy-persist\n", opts->run_dir);
+		log_err("no report in %s: this system was not booted by vtoy-iso-scan and "
+			"vtoy-persist", opts->run_dir);
 		return 1;
 	}
 	if (opts->json)

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "log.h"
 #include "paths.h"
 #include "persist.h"
 #include "programs.h"
@@ -51,5 +52,6 @@ int status_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	log_init("vtoy-status", 0, NULL); /* the report's errors, on stderr */
 	return persist_status(&o);
 }
