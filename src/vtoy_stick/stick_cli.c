@@ -45,8 +45,8 @@ static int usage(FILE *out, int status)
 		"  --size SIZE   bytes, or with K, M, G (default 1G)\n"
 		"  --fs TYPE     ext4 (default) or xfs\n"
 		"  --label L     the filesystem label (default: what --for's ISO needs, else casper-rw)\n"
-		"  --conf LINE   a persistence.conf line (repeatable); live-boot ISOs get\n"
-		"                \"/ union\" by default\n"
+		"  --conf LINE   a persistence.conf line (repeatable); live-boot ISOs, and the\n"
+		"                label persistence without --for, get \"/ union\" by default\n"
 		"  --for ISO     the ISO (its path on the stick) the store is for: its label and\n"
 		"                persistence.conf, and its entry in ventoy/ventoy.json (a backup is\n"
 		"                kept as ventoy.json.bak)\n"
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 		return usage(stderr, EXIT_USAGE);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage(stdout, 0);
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("vtoy-stick " VTOY_VERSION "\n");
 		return 0;
 	}

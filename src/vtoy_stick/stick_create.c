@@ -330,6 +330,12 @@ static int step_check(struct create *c)
 	}
 	if (!c->label)
 		c->label = "casper-rw";
+	if (!c->label[0])
+		return fail(c->file, "an empty --label names no store: no convention looks for one");
+	/* live-boot ignores a store without persistence.conf: its label gets
+	 * the default that --for gives live-boot ISOs. */
+	if (!o->for_iso && !strcmp(c->label, "persistence") && !c->conf_count)
+		c->conf[c->conf_count++] = "/ union";
 	if (strlen(c->label) > (strcmp(o->fstype, "xfs") ? 16u : 12u))
 		return fail(c->file, "label \"%s\" is too long for %s (%u bytes at most)", c->label,
 			    o->fstype, strcmp(o->fstype, "xfs") ? 16u : 12u);
@@ -588,6 +594,10 @@ enum create_step stick_create(const struct stick_create_opts *o)
 		if (c.json)
 			printf("ventoy/ventoy.json now offers %s for %s%s\n", c.in_stick, o->for_iso,
 			       c.json_existed ? " (the old file is ventoy.json.bak)" : "");
+		else
+			printf("ventoy/ventoy.json is left as it was (no --for): Ventoy's menu offers "
+			       "the store only once an entry names it; vtoy-stick check shows which "
+			       "ISOs would use it\n");
 	}
 	json_decref(c.json);
 	explicit_bzero(c.pass, sizeof(c.pass));

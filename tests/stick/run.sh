@@ -65,6 +65,15 @@ expect "create --encrypt without a passphrase: exit status" "$?" 2
 test ! -e "$d/persistence/enc2.dat" && ok "nothing made without a passphrase" || bad "enc2.dat made"
 rm -f "$d/persistence/enc.dat"
 
+echo "== create without --for"
+"$vs" create --size 32M --label persistence "$d/persistence/lb.dat" >"$work/out"
+expect "create --label persistence without --for: exit status" "$?" 0
+expect "live-boot's label gets persistence.conf's / union" \
+	"$(debugfs -R 'cat /persistence.conf' "$d/persistence/lb.dat" 2>/dev/null)" "/ union"
+grep -q "ventoy/ventoy.json is left as it was (no --for)" "$work/out" &&
+	ok "it says ventoy.json was left alone" || bad "$(cat "$work/out")"
+rm -f "$d/persistence/lb.dat"
+
 echo "== create and resize refuse, leaving the stick as it was"
 before=$(tree)
 "$vs" create --size 32M "$d/persistence/ubuntu.dat" 2>"$work/err"
@@ -75,6 +84,9 @@ expect "create larger than the partition: exit status" "$?" 2
 grep -q "free; a 4.0 GiB store does not fit" "$work/err" && ok "it says how much is free" || bad "$(cat "$work/err")"
 "$vs" create --size 32M --label persistence --for /ISO/ubuntu.iso "$d/persistence/x.dat" 2>"$work/err"
 expect "create with a label the ISO does not take: exit status" "$?" 2
+"$vs" create --size 32M --label "" "$d/persistence/x.dat" 2>"$work/err"
+expect "create with an empty label: exit status" "$?" 2
+grep -q "an empty --label names no store" "$work/err" && ok "it says the label is empty" || bad "$(cat "$work/err")"
 "$vs" create --size 32M --conf "/lib union" --label persistence "$d/persistence/x.dat" 2>"$work/err"
 expect "create with a persistence.conf line the boot rejects: exit status" "$?" 2
 cp "$d/ventoy/ventoy.json" "$work/good.json"
