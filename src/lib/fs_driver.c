@@ -33,11 +33,18 @@ int fs_driver_present(const char *fstype)
 	return found;
 }
 
+static const char *error_dir = VTOY_RUN_DIR;
+
+void modprobe_set_error_dir(const char *dir)
+{
+	error_dir = dir;
+}
+
 /* Where modprobe's child pid writes its errors: busybox modprobe prints
  * "can't load module" even with -q, and the console shows it unexplained. */
 static void error_file(char *buf, size_t len, pid_t pid)
 {
-	snprintf(buf, len, "%s/modprobe.%d.err", VTOY_RUN_DIR, (int)pid);
+	snprintf(buf, len, "%s/modprobe.%d.err", error_dir, (int)pid);
 }
 
 /* Logs what modprobe pid wrote to its error file, then removes it. */

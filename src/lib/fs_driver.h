@@ -26,9 +26,13 @@ int fs_driver_ensure(const char *fstype);
 /* fs_driver_ensure, and an error naming the image's missing module. */
 int fs_driver_load(const char *fstype);
 
+/* Where modprobe_start's children write their errors: the program's run
+ * directory (--run-dir; VTOY_RUN_DIR until set). dir is kept, not copied. */
+void modprobe_set_error_dir(const char *dir);
+
 /* Starts `modprobe -a -q NAMES...` (PATH's modprobe) in a child process,
- * its errors into a file below VTOY_RUN_DIR (the console otherwise shows
- * them unexplained; modprobe_wait logs them). The one module loader
+ * its errors into a file in the error directory above (the console
+ * otherwise shows them unexplained; modprobe_wait logs them). The one module loader
  * runner: drivers.c and the callers below go through it. Returns its pid,
  * or -errno. */
 pid_t modprobe_start(const char *const *names, size_t count);

@@ -6,6 +6,7 @@
 
 #include "blkdev_inventory.h"
 #include "iso_scan.h"
+#include "fs_driver.h"
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
@@ -89,6 +90,7 @@ int iso_scan_program(const char *run_dir, const char *cmdline_path)
 
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-iso-scan", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
+	modprobe_set_error_dir(opts.run_dir);
 	timeline_init(opts.run_dir);
 	blkdev_inventory_init(opts.run_dir);
 	step = iso_scan_run(&opts, &err);

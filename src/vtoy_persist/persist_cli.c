@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "blkdev_inventory.h"
+#include "fs_driver.h"
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
@@ -155,6 +156,7 @@ int persist_main(int argc, char **argv)
 	}
 	mkdir_p(opts.run_dir, 0755);
 	log_init("vtoy-persist", VLOG_TO_KMSG | VLOG_TO_FILE, opts.run_dir);
+	modprobe_set_error_dir(opts.run_dir);
 	timeline_init(opts.run_dir);
 	blkdev_inventory_init(opts.run_dir);
 	step = persist_run(&opts, &err);
