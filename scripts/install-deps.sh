@@ -73,8 +73,12 @@ $IMAGE_NEEDS
 $([ "${1:-}" = --image ] || echo "$TEST_NEEDS")
 EOF2
 
-# The Debian kernel the image and the QEMU scenarios use.
-if ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*-amd64 >/dev/null 2>&1; then
+# The Debian kernel the image and the QEMU scenarios use; make initramfs
+# KVER= builds for the kernel whose modules are in /lib/modules/KVER (the
+# ISO's, maybe another distribution's) and needs none.
+if [ "${1:-}" = --image ] && [ -n "${KVER:-}" ] && [ -d "/lib/modules/${KVER}" ]; then
+	:
+elif ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || ! ls -d /lib/modules/*-amd64 >/dev/null 2>&1; then
 	missing="$missing linux-image-amd64"
 fi
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ static void error_file(char *buf, size_t len, pid_t pid)
 /* Logs what modprobe pid wrote to its error file, then removes it. */
 static void error_report(pid_t pid)
 {
-	char path[128], line[512];
+	char path[PATH_MAX], line[512];
 	FILE *f;
 
 	error_file(path, sizeof(path), pid);
@@ -91,7 +92,7 @@ pid_t modprobe_start(const char *const *names, size_t count)
 		argv[3 + i] = names[i];
 	pid = fork();
 	if (pid == 0) {
-		char path[128];
+		char path[PATH_MAX];
 		int fd;
 
 		error_file(path, sizeof(path), getpid());

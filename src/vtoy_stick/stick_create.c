@@ -295,6 +295,8 @@ static int step_check(struct create *c)
 			    store_space_size((unsigned long long)sv.f_bavail * sv.f_frsize, a, sizeof(a)),
 			    store_space_size(o->size, b, sizeof(b)));
 	}
+	if (o->label && !o->label[0])
+		return fail(c->file, "an empty --label names no store: no convention looks for one");
 	c->label = o->label;
 	memcpy(c->conf, o->conf, sizeof(c->conf));
 	c->conf_count = o->conf_count;
@@ -330,11 +332,9 @@ static int step_check(struct create *c)
 	}
 	if (!c->label)
 		c->label = "casper-rw";
-	if (!c->label[0])
-		return fail(c->file, "an empty --label names no store: no convention looks for one");
 	/* live-boot ignores a store without persistence.conf: its label gets
 	 * the default that --for gives live-boot ISOs. */
-	if (!o->for_iso && !strcmp(c->label, "persistence") && !c->conf_count)
+	if (!strcmp(c->label, "persistence") && !c->conf_count)
 		c->conf[c->conf_count++] = "/ union";
 	if (strlen(c->label) > (strcmp(o->fstype, "xfs") ? 16u : 12u))
 		return fail(c->file, "label \"%s\" is too long for %s (%u bytes at most)", c->label,

@@ -235,8 +235,9 @@ static void idle_choice(void)
  * file under the run directory goes. A stand-in modprobe first in PATH. */
 static void modprobe_errors_logged(void)
 {
-	char dir[] = "/tmp/vtoy-unit-modprobe-XXXXXX", script[600], path[1200], err[128],
-	     logged[512] = "", cmd[700];
+	/* static: the error directory points at it, even after a failed CHECK */
+	static char dir[] = "/tmp/vtoy-unit-modprobe-XXXXXX";
+	char script[600], path[1200], err[128], logged[512] = "", cmd[700];
 	const char *names[] = { "crypto-crc32c" };
 	const char *old_path = getenv("PATH");
 	log_sink_fn fn;
