@@ -32,9 +32,9 @@ void modprobe_set_error_dir(const char *dir);
 
 /* Starts `modprobe -a -q NAMES...` (PATH's modprobe) in a child process,
  * its errors into a file in the error directory above (the console
- * otherwise shows them unexplained; modprobe_wait logs them). The one module loader
- * runner: drivers.c and the callers below go through it. Returns its pid,
- * or -errno. */
+ * otherwise shows them unexplained; modprobe_wait logs them). The one
+ * module loader runner: drivers.c and the callers below go through it.
+ * Returns its pid, or -errno. */
 pid_t modprobe_start(const char *const *names, size_t count);
 
 /* Waits for modprobe_start's child pid (block 0: only looks), then logs

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "blkdev_inventory.h"
-#include "iso_scan.h"
 #include "fs_driver.h"
+#include "iso_scan.h"
 #include "log.h"
 #include "mnt.h"
 #include "paths.h"
