@@ -2,7 +2,8 @@
 # make check-fresh: the README's two commands on a clean Debian 12 machine,
 # exactly as a newcomer runs them. A minbase Debian 12 root is made with
 # mmdebstrap from this machine's Debian sources; a clean `git archive` of
-# HEAD goes inside; there, as root, `apt-get install make`, then `make demo`
+# HEAD goes inside; there, as root, `apt-get install make`, then `make
+# initramfs` (which must install only what the image needs), `make demo`
 # and `make check`, which must install everything else they need. Prints the
 # inner "N passed, N failed" and fails when anything fails, a missing
 # package included. The root is kept in build/fresh/root only when it failed.
@@ -50,8 +51,12 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 # The newcomer's steps, in a mount namespace of their own so that nothing
 # mounted inside outlives the run.
+# make initramfs first: it must build the image with only the packages it
+# installs itself (install-deps.sh --image), and none of the test tools.
 inside='cd /root/vtoy-persist &&
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make >/dev/null &&
+	echo "== make initramfs" && make initramfs && test -s build/initramfs.img &&
+	{ ! command -v qemu-system-x86_64 >/dev/null || { echo "make initramfs installed QEMU"; false; }; } &&
 	echo "== make demo" && make demo && echo "== make check" && make check'
 set +e
 unshare --mount --propagation private -- bash -c '
