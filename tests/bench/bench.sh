@@ -60,6 +60,12 @@ build_image() {
 		APPEND[$rt]=""
 		NOTE[$rt]="the physical limit: exactly this machine's modules, no discovery, tmpfs overlay"
 		;;
+	floor-scsi)
+		# The floor of the machine with the extra disks: their
+		# controller's drivers too, so that the kernel adds them.
+		build_floor "$img" virtio_pci virtio_scsi >"$log" 2>&1
+		APPEND[$rt]=""
+		;;
 	vtoy)
 		make -s -C "$top" initramfs KVER="$KVER" >"$log" 2>&1 && cp "$top/build/initramfs.img" "$img"
 		APPEND[$rt]="findiso=$iso persistence"
@@ -102,12 +108,15 @@ build_image() {
 	esac
 }
 
-# build_floor IMG: the floor runtime (tests/bench/floor-init): static
-# busybox, util-linux's switch_root (as in ours) and the modules this
+# build_floor IMG [MODULE...]: the floor runtime (tests/bench/floor-init):
+# static busybox, util-linux's switch_root (as in ours) and the modules this
 # machine's stick needs (xHCI, usb-storage, sd, loop, exFAT, ISO 9660,
-# squashfs, overlay), in the order kmod gives.
+# squashfs, overlay), in the order kmod gives; MODULEs come right after the
+# xHCI driver, as the coldplug of a machine with their controllers would
+# load them.
 build_floor() {
-	local stage=$images/floor-root m lib
+	local img=$1 stage=$images/floor-root m lib
+	shift
 	rm -rf "$stage" && mkdir -p "$stage"/{bin,sbin,proc,sys,dev,run,floor}
 	cp /bin/busybox "$stage/bin/busybox"
 	for m in $(/bin/busybox --list); do
@@ -119,7 +128,7 @@ build_floor() {
 		cp -L "$lib" "$stage$lib"
 	done
 	cp "$here/floor-init" "$stage/init"
-	for m in xhci-pci usb-storage sd_mod loop exfat isofs squashfs overlay; do
+	for m in xhci-pci "$@" usb-storage sd_mod loop exfat isofs squashfs overlay; do
 		modprobe -S "$KVER" --show-depends "$m" | sed -n 's/^insmod \([^ ]*\).*/\1/p'
 	done | awk '!seen[$0]++' | while read -r ko; do
 		mkdir -p "$stage$(dirname "$ko")"
@@ -128,7 +137,7 @@ build_floor() {
 	done
 	[ -s "$stage/floor/modules" ] || return 1
 	mknod -m 0600 "$stage/dev/console" c 5 1
-	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | zstd -q -10) > "$1"
+	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | zstd -q -10) > "$img"
 }
 
 # boot_once RUNTIME N FIXDIR NAME EXTRA...: one boot of FIXDIR's stick.img
@@ -188,12 +197,14 @@ paired() {
 
 echo "name,boot,handover_s,root_init_s,initramfs_phase_s,peak_memory_kb,medium_found_ms,ok,reason,peak_growth_kb,init_ms,drivers_ms,medium_ms,store_ms,fsck_ms,overlay_ms,switch_root_ms" > "$out/boots.csv"
 declare -A SIZE FAILED
-booted=()
-for rt in $runtimes; do
+# prepare_image RUNTIME: builds RUNTIME's image and appends the wrapper;
+# sets SIZE[RUNTIME], or FAILED[RUNTIME] and returns 1.
+prepare_image() {
+	local rt=$1
 	echo "bench: building the $rt image"
 	if ! build_image "$rt" || [ ! -s "$images/$rt.img" ]; then
 		FAILED[$rt]="image build failed: $(tail -n 2 "$images/$rt.log" | tr '\n' ' ' | cut -c1-160)"
-		continue
+		return 1
 	fi
 	SIZE[$rt]=$(stat -c %s "$images/$rt.img")
 	# An uncompressed cpio after another archive must start 4-byte aligned;
@@ -201,12 +212,16 @@ for rt in $runtimes; do
 	cp "$images/$rt.img" "$images/$rt.bench.img"
 	truncate -s %512 "$images/$rt.bench.img"
 	cat "$wrap" >> "$images/$rt.bench.img"
-	booted+=("$rt")
+}
+booted=()
+for rt in $runtimes; do
+	prepare_image "$rt" && booted+=("$rt")
 done
 
 # Scaling, our standalone image: extra disks (each a small ext4 filesystem
-# on virtio-scsi) and a data partition with many files. Each row is
-# NAME|LABEL|EXTRA DISKS|FIXTURES.
+# on virtio-scsi) and a data partition with many files; and the floor with
+# the most extra disks, whose growth is the kernel's own cost of adding
+# them. Each row is NAME|LABEL|EXTRA DISKS|FIXTURES|RUNTIME|BASE ROW.
 scale_rows=()
 if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
 	mke2fs -q -F -t ext4 -L extra "$images/extra.img" 4M
@@ -214,11 +229,14 @@ if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
 		for i in $(seq 1 $count); do
 			cp --sparse=always "$images/extra.img" "$runs/extra-$count-$i.img"
 		done
-		scale_rows+=("vtoy+${count}disks|$count extra disks|$count|$fix")
+		scale_rows+=("vtoy+${count}disks|$count extra disks|$count|$fix|vtoy|vtoy")
 	done
+	if [ -n "${SIZE[floor]:-}" ] && prepare_image floor-scsi; then
+		scale_rows+=("floor+32disks|32 extra disks (the floor, with their controller's driver)|32|$fix|floor-scsi|floor")
+	fi
 	for files in 1 2000; do
 		"$here/build-fixtures.sh" "$out/fixtures-$files" "$files" >/dev/null || continue
-		scale_rows+=("vtoy+${files}files|data partition with $files files|0|$out/fixtures-$files")
+		scale_rows+=("vtoy+${files}files|data partition with $files files|0|$out/fixtures-$files|vtoy|vtoy")
 	done
 	# A store in use, as users boot every day after their first boot (the
 	# other rows' store is new each boot: rw/, work/ and the image record
@@ -247,7 +265,7 @@ if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
 		fi
 	fi
 	if [ -z "$inuse_err" ]; then
-		scale_rows+=("vtoy+inuse|a store in use (its second boot)|0|$inuse")
+		scale_rows+=("vtoy+inuse|a store in use (its second boot)|0|$inuse|vtoy|vtoy")
 	else
 		echo "bench: no row for a store in use: $inuse_err" >&2
 	fi
@@ -275,17 +293,20 @@ for n in $(seq 1 "$repeat"); do
 		boot_once "$rt" "$n" "$fix" "$rt" || true
 	done
 	for row in "${scale_rows[@]}"; do
-		IFS='|' read -r name label count fixdir <<<"$row"
-		echo "bench: round $n/$repeat: vtoy with $label"
+		IFS='|' read -r name label count fixdir rt _ <<<"$row"
+		echo "bench: round $n/$repeat: $rt with $label"
 		# shellcheck disable=SC2046 # one word per argument
-		boot_once vtoy "$n" "$fixdir" "$name" $(extra_disks "$count") || true
+		boot_once "$rt" "$n" "$fixdir" "$name" $(extra_disks "$count") || true
 	done
 done
 rm -f "$runs"/extra-*.img
 
 # The tables.
-scale_names=()
-for row in "${scale_rows[@]}"; do scale_names+=("${row%%|*}"); done
+scale_names=() # our runtime's rows, for its steps
+for row in "${scale_rows[@]}"; do
+	IFS='|' read -r name _ _ _ rt _ <<<"$row"
+	[ "$rt" = vtoy ] && scale_names+=("$name")
+done
 ours_phase=$(column_of vtoy 5 | median)
 ours_total=$(column_of vtoy 4 | median)
 {
@@ -345,13 +366,21 @@ ours_total=$(column_of vtoy 4 | median)
 	fi
 	if [ ${#scale_rows[@]} -gt 0 ]; then
 		echo
-		echo "| our runtime with | initramfs phase (median) | medium found after (median) | added to the \`vtoy\` row's phase, round by round (median) |"
+		echo "| our runtime with | initramfs phase (median) | medium found after (median) | added to the \`vtoy\` row's phase (the \`floor\` row's for the floor), round by round (median) |"
 		echo "|---|---|---|---|"
 		for row in "${scale_rows[@]}"; do
-			IFS='|' read -r name label _ <<<"$row"
+			IFS='|' read -r name label _ _ _ base <<<"$row"
 			echo "| $label | $(column_of "$name" 5 | median) s | $(column_of "$name" 7 | median) ms |" \
-				"$(paired "$name" vtoy | cut -d' ' -f2 | median) % |"
+				"$(paired "$name" "$base" | cut -d' ' -f2 | median) % |"
 		done
+		if [ -n "$(column_of floor+32disks 5)" ] && [ -n "$(column_of vtoy+32disks 5)" ]; then
+			echo
+			echo "With 32 extra disks, round by round (median): they add" \
+				"$(paired floor+32disks floor | cut -d' ' -f1 | median) ms to the floor (the kernel's own cost) and" \
+				"$(paired vtoy+32disks vtoy | cut -d' ' -f1 | median) ms to ours; our overhead above the floor with them is" \
+				"$(paired vtoy+32disks floor+32disks | cut -d' ' -f1 | median) ms, rounds" \
+				"$(paired vtoy+32disks floor+32disks | cut -d' ' -f1 | sort -n | tr '\n' ' ' | sed 's/ $//; s/ /, /g') ms."
+		fi
 	fi
 } > "$out/table.md"
 
