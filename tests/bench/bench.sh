@@ -232,7 +232,7 @@ if [ "$scaling" = 1 ] && [ -n "${SIZE[vtoy]:-}" ]; then
 		scale_rows+=("vtoy+${count}disks|$count extra disks|$count|$fix|vtoy|vtoy")
 	done
 	if [ -n "${SIZE[floor]:-}" ] && prepare_image floor-scsi; then
-		scale_rows+=("floor+32disks|32 extra disks (the floor, with their controller's driver)|32|$fix|floor-scsi|floor")
+		scale_rows+=("floor+32disks|32 extra disks (the floor, with their controller's drivers)|32|$fix|floor-scsi|floor")
 	fi
 	for files in 1 2000; do
 		"$here/build-fixtures.sh" "$out/fixtures-$files" "$files" >/dev/null || continue
@@ -366,11 +366,12 @@ ours_total=$(column_of vtoy 4 | median)
 	fi
 	if [ ${#scale_rows[@]} -gt 0 ]; then
 		echo
-		echo "| our runtime with | initramfs phase (median) | medium found after (median) | added to the \`vtoy\` row's phase (the \`floor\` row's for the floor), round by round (median) |"
+		echo "| our runtime (or the floor) with | initramfs phase (median) | medium found after (median) | added to the \`vtoy\` row's phase (the \`floor\` row's for the floor), round by round (median) |"
 		echo "|---|---|---|---|"
 		for row in "${scale_rows[@]}"; do
 			IFS='|' read -r name label _ _ _ base <<<"$row"
-			echo "| $label | $(column_of "$name" 5 | median) s | $(column_of "$name" 7 | median) ms |" \
+			medium=$(column_of "$name" 7 | median) # none for the floor
+			echo "| $label | $(column_of "$name" 5 | median) s | ${medium:+$medium ms} |" \
 				"$(paired "$name" "$base" | cut -d' ' -f2 | median) % |"
 		done
 		if [ -n "$(column_of floor+32disks 5)" ] && [ -n "$(column_of vtoy+32disks 5)" ]; then
