@@ -151,7 +151,11 @@ enum resize_step stick_resize(const char *file, unsigned long long size, bool pr
 		char *argv[] = { "resize2fs", "-f", path, NULL };
 
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
-		ret = stick_run(argv, true) ? say(file, "resize2fs failed (its message is above)", NULL) : 0;
+		/* Its lines name the descriptor: shown with the file's name. */
+		if (stick_run_renamed(argv, path, file) != 0)
+			ret = say(file, "resize2fs failed (its message is above)", NULL);
+		else
+			ret = 0;
 	}
 	if (ret < 0) {
 		/* The filesystem was not grown: its old size is all it uses. */

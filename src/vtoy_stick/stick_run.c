@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,3 +88,111 @@ int stick_run_input(char *const argv[], bool verbose, const char *input)
 	return run(argv, verbose, NULL, 0, input);
 }
 
+
+/* One output stream of the child: its pipe, what is read of its current
+ * line, and where its lines go. */
+struct renamed_stream {
+	int fd;
+	FILE *to_file;
+	char line[4096];
+	size_t used;
+};
+
+/* Writes the stream's line with every "from" as "to", and empties it. */
+static void renamed_flush(struct renamed_stream *st, const char *from, const char *to)
+{
+	const char *p = st->line, *hit;
+	size_t from_len = strlen(from);
+
+	st->line[st->used] = 0;
+	while (from_len && (hit = strstr(p, from))) {
+		fwrite(p, 1, (size_t)(hit - p), st->to_file);
+		fputs(to, st->to_file);
+		p = hit + from_len;
+	}
+	fputs(p, st->to_file);
+	fflush(st->to_file);
+	st->used = 0;
+}
+
+int stick_run_renamed(char *const argv[], const char *from, const char *to)
+{
+	struct renamed_stream st[2] = { { .fd = -1, .to_file = stdout }, { .fd = -1, .to_file = stderr } };
+	int pipes[2][2], status, i, open_streams = 2;
+	pid_t pid;
+
+	if (pipe2(pipes[0], O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(pipes[1], O_CLOEXEC) < 0) {
+		int err = errno;
+
+		close(pipes[0][0]), close(pipes[0][1]);
+		return -err;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+
+		for (i = 0; i < 2; i++)
+			close(pipes[i][0]), close(pipes[i][1]);
+		return -err;
+	}
+	if (pid == 0) {
+		dup2(pipes[0][1], 1);
+		dup2(pipes[1][1], 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	for (i = 0; i < 2; i++) {
+		close(pipes[i][1]);
+		st[i].fd = pipes[i][0];
+	}
+	/* Both pipes at once: a tool filling one while we wait on the other
+	 * would never end. */
+	while (open_streams > 0) {
+		struct pollfd pfd[2] = { { .fd = st[0].fd, .events = POLLIN },
+					 { .fd = st[1].fd, .events = POLLIN } };
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
+			char buf[512];
+			ssize_t n, k;
+
+			if (st[i].fd < 0 || !pfd[i].revents)
+				continue;
+			n = read(st[i].fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (st[i].used)
+					renamed_flush(&st[i], from, to);
+				close(st[i].fd);
+				st[i].fd = -1;
+				open_streams--;
+				continue;
+			}
+			for (k = 0; k < n; k++) {
+				if (st[i].used < sizeof(st[i].line) - 2)
+					st[i].line[st[i].used++] = buf[k];
+				else if (buf[k] != '\n')
+					continue; /* cut: the rest of a long line */
+				else
+					st[i].line[st[i].used++] = buf[k];
+				if (buf[k] == '\n')
+					renamed_flush(&st[i], from, to);
+			}
+		}
+	}
+	for (i = 0; i < 2; i++)
+		if (st[i].fd >= 0)
+			close(st[i].fd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -18,4 +18,11 @@ int stick_capture(char *const argv[], bool verbose, char *out, size_t len);
  * cryptsetup's --key-file -, never on its command line). */
 int stick_run_input(char *const argv[], bool verbose, const char *input);
 
+/* stick_run(argv, true) with every "from" in the tool's output (stdout to
+ * ours, stderr to ours) written as "to": resize2fs names the descriptor path
+ * (/proc/PID/fd/N) it was given, where the user named a file. Lines are
+ * passed on as they end; a line longer than 4 KiB is cut. Returns the exit
+ * status (127: not found), or -errno. */
+int stick_run_renamed(char *const argv[], const char *from, const char *to);
+
 #endif

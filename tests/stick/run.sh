@@ -112,8 +112,12 @@ echo "== resize"
 # A store the live system has used: mounted since its last full check.
 tune2fs -T 20200101 "$d/persistence/ubuntu.dat" >/dev/null
 mkdir -p "$work/used" && mount -o loop "$d/persistence/ubuntu.dat" "$work/used" && umount "$work/used"
-"$vs" resize "$d/persistence/ubuntu.dat" 48M >/dev/null
+"$vs" resize "$d/persistence/ubuntu.dat" 48M >"$work/out" 2>"$work/err"
 expect "resize 32M to 48M: exit status" "$?" 0
+# resize2fs is given the store's descriptor (/proc/PID/fd/N); its lines
+# must name the file the user gave.
+grep -q "The filesystem on $d/persistence/ubuntu.dat is now" "$work/out" && ! grep -q /proc/ "$work/out" "$work/err" &&
+	ok "resize2fs's lines name the store's file" || bad "resize2fs's lines: $(cat "$work/out" "$work/err")"
 json >/dev/null
 expect "the store's size after resize" "$(jq '.stores[] | select(.path == "/persistence/ubuntu.dat") | .size' "$work/check.json")" $((48 << 20))
 expect "its filesystem grew (resize2fs) and is clean" \
