@@ -25,6 +25,7 @@
 #include "safepath.h"
 #include "store_fs.h"
 #include "store_luks.h"
+#include "store_open.h"
 #include "sysfs.h"
 #include "ventoy_dm.h"
 #include "ventoy_json.h"
@@ -222,22 +223,21 @@ static int unlock(const struct persist *p, const char *what, struct store *s)
 {
 	char mapper[BLKDEV_PATH_MAX], text[PATH_MAX + 32];
 	const char *device = s->kind == STORE_FILE ? s->source : s->device;
-	bool ro = p->req.read_only;
+	bool ro = p->req.read_only, remounted = false;
 	int ret;
 
-	if (s->kind == STORE_FILE && !ro && !mount_writable_now(s->data_mount)) {
-		if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL) < 0) {
-			ret = -errno;
-			log_err("cannot remount %s read-write for the encrypted %s: %s", s->device,
-				what, strerror(-ret));
+	if (s->kind == STORE_FILE && !ro) {
+		ret = store_data_writable(s, what, &remounted);
+		if (ret < 0)
 			return ret;
-		}
-		log_info("%s remounted read-write: it holds the store %s", s->device, what);
 	}
 	snprintf(text, sizeof(text), "Ventoy's persistence file %s (LUKS)", what);
 	ret = luks_unlock(device, text, VENTOY_LUKS_DM_NAME, ro, mapper, sizeof(mapper));
 	if (ret < 0) {
+		/* Locked: no store on the data partition; it goes back to
+		 * read-only, as the medium search left it. */
+		if (remounted)
+			store_data_read_only(s);
 		snprintf(locked_reason, sizeof(locked_reason),
 			 ret == -EACCES ? "the encrypted persistence file stayed locked: no right "
 					  "passphrase in 3 tries"
@@ -245,6 +245,7 @@ static int unlock(const struct persist *p, const char *what, struct store *s)
 		return -EACCES;
 	}
 	s->kind = STORE_MAPPED_FILE;
+	s->data_remounted = remounted;
 	snprintf(s->device, sizeof(s->device), "%s", mapper);
 	snprintf(s->luks_name, sizeof(s->luks_name), "%s", VENTOY_LUKS_DM_NAME);
 	return 0;
@@ -261,6 +262,9 @@ static int identify(const struct persist *p, const char *what, struct store *s)
 	if (ret < 0 && s->luks_name[0]) {
 		luks_close(s->luks_name);
 		s->luks_name[0] = '\0';
+		if (s->data_remounted)
+			store_data_read_only(s);
+		s->data_remounted = false;
 	}
 	return ret;
 }

@@ -26,6 +26,8 @@ struct store {
 	char file[PATH_MAX];          /* files: the path inside that partition */
 	unsigned partition;           /* files holding a partition table: the store's (1...) */
 	char luks_name[48];           /* a LUKS volume: its dm-crypt name (device: /dev/mapper/it) */
+	bool data_remounted;          /* its data partition was made read-write before it was
+				       * opened (an encrypted file, for cryptsetup) */
 	char dir[PATH_MAX];           /* directories: the path inside the partition */
 	char fstype[32];
 	char label[128];

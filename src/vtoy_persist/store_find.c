@@ -20,6 +20,7 @@
 #include "store_fs.h"
 #include "store_image_parts.h"
 #include "store_luks.h"
+#include "store_open.h"
 
 #define STORE_FILE_MIN_BYTES (1024 * 1024)
 
@@ -700,8 +701,12 @@ void store_release_others(const struct store_list *list, int chosen, const char 
 		const struct store *s = &list->items[i];
 		bool still_needed = false;
 
-		if (s->luks_name[0] && (int)i != chosen)
+		if (s->luks_name[0] && (int)i != chosen) {
 			luks_close(s->luks_name);
+			/* Its file's partition was made writable for it. */
+			if (s->data_remounted)
+				store_data_read_only(s);
+		}
 		if (s->kind != STORE_FILE || (int)i == chosen ||
 		    (data_mount && !strcmp(s->data_mount, data_mount)))
 			continue;

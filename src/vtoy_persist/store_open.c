@@ -52,17 +52,11 @@ static int attach_file(const struct store *s, bool read_only, struct opened_stor
 	size_t len = sizeof(out->device);
 	int fd, loop_fd;
 
-	/* Already writable (vtoy.data=rw, VTOY_LINUX_REMOUNT): left as it is. */
-	if (!read_only && !mount_writable_now(s->data_mount)) {
-		if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
-			int ret = -errno;
+	if (!read_only) {
+		int ret = store_data_writable(s, s->file, &out->data_remounted);
 
-			log_err("cannot remount %s read-write to write to %s: %s", s->device,
-				s->file, strerror(-ret));
+		if (ret < 0)
 			return ret;
-		}
-		log_info("%s remounted read-write: it holds the store %s", s->device, s->file);
-		out->data_remounted = true;
 	}
 	fd = safepath_open_at(s->data_mount, s->file, read_only ? O_RDONLY : O_RDWR);
 	if (fd < 0) {
@@ -89,10 +83,30 @@ static int attach_file(const struct store *s, bool read_only, struct opened_stor
 	return loop_fd;
 }
 
-static void undo_file(const struct store *s)
+int store_data_writable(const struct store *s, const char *what, bool *remounted)
+{
+	*remounted = false;
+	/* Already writable (vtoy.data=rw, VTOY_LINUX_REMOUNT): left as it is. */
+	if (mount_writable_now(s->data_mount))
+		return 0;
+	if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
+		int ret = -errno;
+
+		log_err("cannot remount %s read-write to write to %s: %s", s->device, what,
+			strerror(-ret));
+		return ret;
+	}
+	log_info("%s remounted read-write: it holds the store %s", s->device, what);
+	*remounted = true;
+	return 0;
+}
+
+void store_data_read_only(const struct store *s)
 {
 	if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | MS_RDONLY | PROBE_FLAGS, NULL) < 0)
 		log_warn("cannot remount %s read-only again: %s", s->device, strerror(errno));
+	else
+		log_info("%s remounted read-only again: no store on it is used", s->device);
 }
 
 static void fail_cleanup(const struct store *s, const struct opened_store *out, int hold_fd)
@@ -100,7 +114,7 @@ static void fail_cleanup(const struct store *s, const struct opened_store *out, 
 	if (hold_fd >= 0)
 		close(hold_fd); /* the loop device clears itself */
 	if (out->data_remounted)
-		undo_file(s);
+		store_data_read_only(s);
 }
 
 /* A directory store: its partition is mounted at partition_mount; the
@@ -249,5 +263,5 @@ void store_close(const struct store *s, const struct opened_store *opened)
 	if (opened->partition_mount[0] && umount2(opened->partition_mount, 0) < 0)
 		log_warn("cannot unmount %s: %s", opened->partition_mount, strerror(errno));
 	if (opened->data_remounted)
-		undo_file(s);
+		store_data_read_only(s);
 }

@@ -39,4 +39,12 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
  * partition read-only again. */
 void store_close(const struct store *s, const struct opened_store *opened);
 
+/* Makes the partition holding the store file what (s->data_mount)
+ * read-write, unless it already is (vtoy.data=rw, VTOY_LINUX_REMOUNT); sets
+ * *remounted when it did. Returns 0 or -errno, logged. */
+int store_data_writable(const struct store *s, const char *what, bool *remounted);
+/* Makes s->data_mount read-only again after store_data_writable remounted
+ * it, and says so; a failure (a file still open for writing) is logged. */
+void store_data_read_only(const struct store *s);
+
 #endif

@@ -4,6 +4,8 @@
 # in Ventoy's menu for a casper ISO. Boot 1: the passphrase typed at the
 # console; the file is unlocked (cryptsetup loops it), a marker written.
 # Boot 2: unlocked again, the marker found. No passphrase on the console.
+# Boot 3: three wrong passphrases: a temporary overlay, and the data
+# partition, made writable for cryptsetup, read-only again.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=vluks-$$-$RANDOM
@@ -38,4 +40,19 @@ qemu_boot_typing "$log" "$STICK" "$SCENARIO_DIR/initrd.img" "$prompt" "$pass" bo
 	"vtoy.test=expect:$token" || fail "boot 2: qemu exited with $?"
 expect_line "$log" "VTOYTEST: RESULT found $token"
 expect_no_line "$log" "$pass"
+
+echo "boot 3: three wrong passphrases: a temporary overlay, the data partition read-only again"
+log=$SCENARIO_DIR/boot3.log
+qemu_boot_typing "$log" "$STICK" "$SCENARIO_DIR/initrd.img" "$prompt" "wrong-1-$$"$'\n'"wrong-2-$$"$'\n'"wrong-3-$$" \
+	boot=casper vtoy.test=expect-none || fail "boot 3: qemu exited with $?"
+expect_line "$log" "(try 3 of 3)"
+expect_status "$log" .persistence.mode fallback-tmpfs
+expect_status "$log" '.persistence.fallback_reason | test("stayed locked")' true
+# It was made writable for cryptsetup; with no store on it, it must not
+# stay so (an exFAT left dirty by a pulled plug, writes nobody asked for).
+expect_line "$log" "remounted read-only again: no store on it is used"
+expect_status "$log" .data.access read-only
+expect_line "$log" "VTOYTEST: RESULT none"
+expect_no_line "$log" "wrong-1-$$"
+expect_no_line "$log" "wrong-3-$$"
 scenario_finish
