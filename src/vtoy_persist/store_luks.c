@@ -21,6 +21,7 @@
 static int cryptsetup_open(const char *device, const char *name, bool read_only,
 			   const char *pass)
 {
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
 	int in[2], status;
 	pid_t pid;
 
@@ -43,10 +44,13 @@ static int cryptsetup_open(const char *device, const char *name, bool read_only,
 		_exit(127);
 	}
 	close(in[0]);
-	signal(SIGPIPE, SIG_IGN);
+	/* cryptsetup gone early is an EPIPE here, not our death; only for this
+	 * write, so that later children (e2fsck) start with SIGPIPE as usual. */
+	sigaction(SIGPIPE, &ignore, &old);
 	if (write(in[1], pass, strlen(pass)) < 0) {
 		/* cryptsetup exited early: its status says why */
 	}
+	sigaction(SIGPIPE, &old, NULL);
 	close(in[1]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
