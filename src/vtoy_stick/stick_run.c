@@ -88,7 +88,6 @@ int stick_run_input(char *const argv[], bool verbose, const char *input)
 	return run(argv, verbose, NULL, 0, input);
 }
 
-
 /* One output stream of the child: its pipe, what is read of its current
  * line, and where its lines go. */
 struct renamed_stream {
