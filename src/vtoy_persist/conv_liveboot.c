@@ -19,6 +19,7 @@
 #include "log.h"
 #include "persistence_remove.h"
 #include "safepath.h"
+#include "store_acquire.h"
 #include "store_dirs.h"
 #include "store_luks.h"
 
@@ -260,7 +261,7 @@ static void extras(struct persist *p)
 			 p->opts->run_dir);
 		snprintf(p->fallback, sizeof(p->fallback), "no custom mount could be set up");
 		p->mode = "fallback-tmpfs";
-		store_close(&p->store, &p->opened);
+		store_release(&p->candidates, &p->store, &p->opened, p->medium.data_mount);
 		p->store_open = false;
 	}
 }

@@ -87,7 +87,7 @@ int home_rw_mount(struct persist *p)
 	if (ret == 0 && (ret = bind_home(opened.mount, p->opts->root)) < 0) {
 		log_err("cannot mount %s on %s/home: %s", chosen.source, p->opts->root,
 			strerror(-ret));
-		store_close(&chosen, &opened);
+		store_release(&stores, &chosen, &opened, o.data_mount);
 	}
 	if (ret < 0) {
 		log_warn("%s is NOT used: /home stays in the root overlay (see %s/log)",

@@ -56,7 +56,7 @@ void persist_report(struct persist *p, const char *key, const char *value)
 static void fall_back(struct persist *p, enum persist_step step, int err)
 {
 	if (p->store_open) {
-		store_close(&p->store, &p->opened);
+		store_release(&p->candidates, &p->store, &p->opened, p->medium.data_mount);
 		p->store_open = false;
 	}
 	p->store_lower[0] = '\0';

@@ -34,6 +34,11 @@ static int open_unfixable(const struct store *s, const struct acquire_opts *o,
 		return -EUCLEAN;
 	}
 	opened->fsck = FSCK_FAILED;
+	/* cryptsetup's loop device holds the file open for writing: its
+	 * partition cannot go back to read-only while the store is shown. */
+	if (s->data_remounted)
+		log_warn("the partition at %s stays read-write this session: the encrypted %s on "
+			 "it is unlocked for writing", s->data_mount, s->source);
 	log_warn("THE STORE IS READ-ONLY THIS SESSION: %s could not be made consistent, so its "
 		 "contents are shown read-only under a temporary overlay. CHANGES MADE IN THIS "
 		 "SESSION ARE NOT KEPT. Repair it with %s from another system.", s->source,
@@ -94,4 +99,11 @@ int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 	if (ret < 0)
 		store_release_others(candidates, -1, o->data_mount);
 	return ret;
+}
+
+void store_release(struct store_list *candidates, const struct store *chosen,
+		   const struct opened_store *opened, const char *data_mount)
+{
+	store_close(chosen, opened);
+	store_release_others(candidates, -1, data_mount);
 }

@@ -30,4 +30,12 @@ struct acquire_opts {
 int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 		  struct store *chosen, struct opened_store *opened, bool *fsck_fallback);
 
+/* Undoes a store_acquire that succeeded, when a later step fails: unmounts
+ * the store (store_close), then releases every candidate as store_acquire
+ * does on its own failure (store_release_others): a LUKS mapping closed, a
+ * partition made writable for an encrypted file read-only again, the probe
+ * mount a file was found in unmounted; data_mount stays mounted. */
+void store_release(struct store_list *candidates, const struct store *chosen,
+		   const struct opened_store *opened, const char *data_mount);
+
 #endif

@@ -83,6 +83,13 @@ static int attach_file(const struct store *s, bool read_only, struct opened_stor
 	return loop_fd;
 }
 
+/* The data partition as messages name it: its node while the store is a
+ * file on it; its mount once an encrypted file's device is its dm node. */
+static const char *data_name(const struct store *s)
+{
+	return s->kind == STORE_FILE ? s->device : s->data_mount;
+}
+
 int store_data_writable(const struct store *s, const char *what, bool *remounted)
 {
 	*remounted = false;
@@ -92,11 +99,11 @@ int store_data_writable(const struct store *s, const char *what, bool *remounted
 	if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | PROBE_FLAGS, NULL) < 0) {
 		int ret = -errno;
 
-		log_err("cannot remount %s read-write to write to %s: %s", s->device, what,
+		log_err("cannot remount %s read-write to write to %s: %s", data_name(s), what,
 			strerror(-ret));
 		return ret;
 	}
-	log_info("%s remounted read-write: it holds the store %s", s->device, what);
+	log_info("%s remounted read-write: it holds the store %s", data_name(s), what);
 	*remounted = true;
 	return 0;
 }
@@ -104,9 +111,9 @@ int store_data_writable(const struct store *s, const char *what, bool *remounted
 void store_data_read_only(const struct store *s)
 {
 	if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | MS_RDONLY | PROBE_FLAGS, NULL) < 0)
-		log_warn("cannot remount %s read-only again: %s", s->device, strerror(errno));
+		log_warn("cannot remount %s read-only again: %s", data_name(s), strerror(errno));
 	else
-		log_info("%s remounted read-only again: no store on it is used", s->device);
+		log_info("%s remounted read-only again: no store on it is used", data_name(s));
 }
 
 static void fail_cleanup(const struct store *s, const struct opened_store *out, int hold_fd)

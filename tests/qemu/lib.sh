@@ -102,17 +102,26 @@ make_ventoy_stick_ext4() {
 	cleanup_mounts
 }
 
-# make_luks_fs FILE LABEL PASS [DIR]: FILE, 48 MiB, a LUKS2 container
-# holding an ext4 filesystem labelled LABEL (with DIR's files), unlocked by
-# PASS. Made offline (cryptsetup reencrypt --encrypt moves the filesystem
-# behind the header: no device-mapper needed here) with PBKDF2, as Argon2
-# would take minutes under emulation.
+# make_luks_fs FILE LABEL PASS [DIR] [full]: FILE, 48 MiB, a LUKS2
+# container holding an ext4 filesystem labelled LABEL (with DIR's files;
+# with "full", filled to its last block and inode), unlocked by PASS. Made
+# offline (cryptsetup reencrypt --encrypt moves the filesystem behind the
+# header: no device-mapper needed here) with PBKDF2, as Argon2 would take
+# minutes under emulation.
 make_luks_fs() {
-	local d=()
+	local d=() m i=0
 	[ -n "${4:-}" ] && d=(-d "$4")
 	rm -f "$1"
 	truncate -s 48M "$1"
 	mke2fs -q -F -t ext4 -L "$2" "${d[@]}" "$1" 32M || die "mke2fs failed"
+	if [ "${5:-}" = full ]; then
+		m=$(mktemp -d)
+		mount -o loop "$1" "$m" || die "cannot mount $1 to fill it"
+		dd if=/dev/zero of="$m/fill" bs=1M 2>/dev/null
+		dd if=/dev/zero of="$m/fill2" bs=1k 2>/dev/null
+		while mkdir "$m/d$i" 2>/dev/null; do i=$((i + 1)); done
+		umount "$m" && rmdir "$m"
+	fi
 	printf '%s' "$3" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 16M \
 		--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file - --batch-mode "$1" ||
 		die "cryptsetup reencrypt failed"

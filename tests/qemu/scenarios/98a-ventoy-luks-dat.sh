@@ -5,7 +5,9 @@
 # console; the file is unlocked (cryptsetup loops it), a marker written.
 # Boot 2: unlocked again, the marker found. No passphrase on the console.
 # Boot 3: three wrong passphrases: a temporary overlay, and the data
-# partition, made writable for cryptsetup, read-only again.
+# partition, made writable for cryptsetup, read-only again. Boot 4: another
+# stick whose encrypted file is full: unlocked, then no room for the upper:
+# a temporary overlay, the file locked again, its partition read-only.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=vluks-$$-$RANDOM
@@ -55,4 +57,22 @@ expect_status "$log" .data.access read-only
 expect_line "$log" "VTOYTEST: RESULT none"
 expect_no_line "$log" "wrong-1-$$"
 expect_no_line "$log" "wrong-3-$$"
+
+echo "boot 4: the encrypted file full: unlocked, given up, locked again"
+full=$SCENARIO_DIR/full-stick.img
+make_luks_fs "$dir/full.dat" casper-rw "$pass" "" full
+make_ventoy_stick "$full" 128 "$SCENARIO_DIR/mnt" "$dir/ventoy.json:ventoy/ventoy.json" \
+	"$FIXTURES/ubuntu-test.iso:ISO/ubuntu-test.iso" "$dir/full.dat:casper-rw.dat"
+ventoy_menu_initrd "$full" /ISO/ubuntu-test.iso "$FIXTURES/ubuntu-test.iso" "$SCENARIO_DIR/full-initrd.img" \
+	"$dir/full.dat"
+log=$SCENARIO_DIR/boot4.log
+qemu_boot_typing "$log" "$full" "$SCENARIO_DIR/full-initrd.img" "$prompt" "$pass" boot=casper \
+	vtoy.test=exists:/dev/mapper/vtoy_luks_ventoy || fail "boot 4: qemu exited with $?"
+expect_line "$log" "vtoy-persist: Ventoy's persistence file /casper-rw.dat (LUKS) unlocked at /dev/mapper/vtoy_luks_ventoy"
+expect_status "$log" .persistence.mode fallback-tmpfs
+expect_status "$log" '.persistence.fallback_reason | test("No space left on device")' true
+expect_line "$log" "VTOYTEST: exists /dev/mapper/vtoy_luks_ventoy: no"
+expect_line "$log" "vtoy-persist: /run/vtoy/data remounted read-only again: no store on it is used"
+expect_status "$log" .data.access read-only
+expect_no_line "$log" "$pass"
 scenario_finish
