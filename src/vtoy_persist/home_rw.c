@@ -96,6 +96,11 @@ int home_rw_mount(struct persist *p)
 		return ret;
 	}
 	log_notice("/home is on %s", chosen.source);
+	/* casper keeps home-rw whatever became of the root's store: the
+	 * root's "changes will be lost" must not be read as covering /home. */
+	if (strcmp(p->mode, "store") && strcmp(p->mode, "custom-mounts"))
+		log_warn("changes under /home ARE kept on %s, although the rest of the root's are "
+			 "not (persistence: %s)", chosen.source, p->mode);
 	kvlist_put(&p->report, "VTOY_HOME_MOUNT", opened.mount);
 	return 0;
 }

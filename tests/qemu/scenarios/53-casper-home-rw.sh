@@ -3,7 +3,8 @@
 # on /home, beside the root store (casper-rw.dat on the stick). Boots 1
 # and 2: a home-rw partition on a second disk (write, then read back).
 # Boot 3: a home-rw image file next to casper-rw.dat on the stick's exFAT
-# partition, both image files used read-write at once.
+# partition, both image files used read-write at once. Boot 4: casper-rw.dat
+# gone: the root on a tmpfs, /home still kept, and the log says which is which.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=home-$$-$RANDOM
@@ -22,6 +23,7 @@ expect_line "$log" "vtoy-persist: casper: looking for a home-rw store for /home"
 expect_line "$log" "vtoy-persist: candidate: partition @DEV@ (ext4, label home-rw)"
 expect_line "$log" "vtoy-persist: e2fsck: home-rw: clean"
 expect_line "$log" "vtoy-persist: /home is on @DEV@"
+expect_no_line "$log" "changes under /home ARE kept"
 expect_status "$log" .home.label home-rw
 expect_status "$log" .home.kind partition
 expect_status "$log" .home.fsck clean
@@ -63,4 +65,17 @@ expect_equal "vtoy-home.txt in the home-rw file" "$(store_cat "$STICK" home-rw /
 expect_equal "old.txt in the home-rw file" "$(store_cat "$STICK" home-rw /old.txt)" "in the file"
 expect_equal "root marker in casper-rw.dat" \
 	"$(store_cat "$STICK" casper-rw.dat /upper/root/vtoy-marker.txt)" "$token3"
+
+log=$SCENARIO_DIR/boot4.log
+token4=alone-$token
+echo "boot 4: casper-rw.dat moved away, home-rw kept: write $token4"
+stick_mount_data "$STICK" "$SCENARIO_DIR/data" rw
+mv "$SCENARIO_DIR/data/casper-rw.dat" "$SCENARIO_DIR/data/casper-rw.dat.away"
+cleanup_mounts
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent "vtoy.test=home-write:$token4" ||
+	fail "boot 4: qemu exited with $?"
+expect_status "$log" .persistence.mode fallback-tmpfs
+expect_status "$log" .home.source /run/vtoy/data/home-rw
+expect_line "$log" "vtoy-persist: WARNING: changes under /home ARE kept on /run/vtoy/data/home-rw, although the rest of the root's are not (persistence: fallback-tmpfs)"
+expect_equal "vtoy-home.txt in the home-rw file" "$(store_cat "$STICK" home-rw /vtoy-home.txt)" "$token4"
 scenario_finish
