@@ -92,7 +92,8 @@ static int write_report(const struct scan *s)
 	snprintf(m.data_mount, sizeof(m.data_mount), "%s", s->released ? "" : loc->data_mount);
 	snprintf(m.data_last_shutdown, sizeof(m.data_last_shutdown), "%s",
 		 s->data_last_shutdown ? s->data_last_shutdown : "");
-	snprintf(m.iso_device, sizeof(m.iso_device), "%s", s->medium_dev);
+	/* toram: the ISO's loop (or our map) went with the stick. */
+	snprintf(m.iso_device, sizeof(m.iso_device), "%s", s->released ? "" : s->medium_dev);
 	/* The medium's own filesystem: the ISO's, or the device's when the
 	 * device is the medium. */
 	snprintf(m.iso_label, sizeof(m.iso_label), "%s",

@@ -474,7 +474,10 @@ static bool probe_partition(const struct store_query *q, const struct blkdev *de
 			 "leaves out files and directories)", dev->node, dev->label);
 		return false;
 	}
-	if (q->data_device && strcmp(q->data_device, dev->node) == 0) {
+	/* The data partition where vtoy-iso-scan left it mounted; after toram
+	 * let it go (data_mount empty), it is mounted and searched as any. */
+	if (q->data_device && q->data_mount && q->data_mount[0] &&
+	    strcmp(q->data_device, dev->node) == 0) {
 		if (storage(q) & STORE_STORAGE_FILE)
 			scan_files(q, dev, q->data_mount, out);
 		if (storage(q) & STORE_STORAGE_DIRECTORY)
@@ -609,7 +612,7 @@ int store_find(const struct store_query *q, struct store_list *out)
 	 * then what probes tell, then what needs a mount to be seen. */
 	for (size_t i = 0; i < list.count; i++)
 		if (q->data_device && !strcmp(list.devs[i].node, q->data_device))
-			probe_partition(q, &list.devs[i], out);
+			mount_wanted[i] = probe_partition(q, &list.devs[i], out);
 	for (size_t i = 0; i < list.count; i++)
 		if (!q->data_device || strcmp(list.devs[i].node, q->data_device))
 			mount_wanted[i] = probe_partition(q, &list.devs[i], out);

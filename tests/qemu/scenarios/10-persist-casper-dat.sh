@@ -2,7 +2,9 @@
 # casper persistence from a casper-rw .dat on the Ventoy stick's exFAT
 # partition: boot 1 writes a marker in /root, the store image on the disk
 # holds it afterwards, boot 2 (initrd with a Ventoy-style cpio prepended)
-# finds it, and says the last shutdown did not unmount the store.
+# finds it, and says the last shutdown did not unmount the store. Boot 3,
+# toram: the ISO's partition is let go, and the store beside the ISO is
+# still found there.
 . "$(dirname "$0")/../scenario-env.sh"
 
 token=persist-$$-$RANDOM
@@ -37,4 +39,15 @@ expect_line "$SCENARIO_DIR/boot2.log" "VTOYTEST: RESULT found $token"
 # this boot says so.
 expect_line "$SCENARIO_DIR/boot2.log" "vtoy-persist: WARNING: /run/vtoy/data/casper-rw.dat was not unmounted cleanly when last used"
 expect_status "$SCENARIO_DIR/boot2.log" .store.last_shutdown unclean
+
+echo "boot 3: toram; expect $token from the store beside the ISO"
+log=$SCENARIO_DIR/boot3.log
+qemu_boot "$log" "$STICK" "$INITRD" "$iso" persistent toram "vtoy.test=expect:$token" ||
+	fail "boot 3: qemu exited with $?"
+expect_line "$log" "vtoy-iso-scan: toram: the live medium is released"
+expect_status "$log" .medium.toram true
+expect_status "$log" .medium.iso_device null
+expect_status "$log" .persistence.mode store
+expect_status "$log" .store.label casper-rw
+expect_line "$log" "VTOYTEST: RESULT found $token"
 scenario_finish
