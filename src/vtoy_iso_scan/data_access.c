@@ -35,8 +35,13 @@ static int mount_again(const struct mount_entry *me, const char *target, const c
 	if (umount2(target, 0) < 0)
 		return -errno;
 	ret = mount(me->source, target, type, DATA_FLAGS, NULL) < 0 ? -errno : 0;
-	if (ret < 0 && mount_probe_ro(me->source, target, fstype) < 0)
-		log_err("%s could not be mounted again at %s, even read-only", me->source, target);
+	if (ret < 0) {
+		int ro = mount_probe_ro(me->source, target, fstype);
+
+		if (ro < 0)
+			log_err("%s could not be mounted again at %s: read-write: %s; read-only: %s",
+				me->source, target, strerror(-ret), strerror(-ro));
+	}
 	return ret;
 }
 

@@ -216,6 +216,7 @@ static int data_writable(struct scan *s)
 {
 	const char *why = data_rw_asked(&s->cmdline, s->from_ventoy && s->ventoy.param.linux_remount);
 	const char *iso = s->from_ventoy ? s->ventoy.param.image_path : s->src.iso_path;
+	int ret;
 
 	if (!why)
 		return 0;
@@ -225,8 +226,9 @@ static int data_writable(struct scan *s)
 			 "device-mapper only)", why);
 		return 0;
 	}
-	data_make_writable(&s->loc, iso, why);
-	return s->loc.iso_fd < 0 ? -EIO : 0;
+	ret = data_make_writable(&s->loc, iso, why);
+	/* Not writable is no failure; the ISO lost on the way is. */
+	return s->loc.iso_fd >= 0 ? 0 : ret < 0 ? ret : -EIO;
 }
 
 static int mount_medium(struct scan *s)

@@ -132,8 +132,12 @@ static int look_inside(const char *probe, const struct blkdev *dev, struct locat
 
 	describe(dev, what, sizeof(what));
 	root_fd = open(probe, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
-		return -errno;
+	if (root_fd < 0) {
+		ret = -errno;
+		log_warn("%s: mounted at %s, but it cannot be opened: %s", what, probe,
+			 strerror(-ret));
+		return ret;
+	}
 	if (!src->iso_path) {
 		/* A scan asks many devices: only a named one says what is wrong. */
 		ret = root_layout_plan(root_fd, c->layout, src->where == MEDIUM_ANY_DEVICE, &plan);

@@ -107,12 +107,14 @@ int to_ram_copy(int dir_fd, const struct root_plan *plan, const char *run_dir)
 		struct stat st;
 		int fd = safepath_open(dir_fd, plan->files[i], O_RDONLY);
 
-		if (fd < 0)
-			return fd;
-		ret = fstat(fd, &st) < 0 ? -errno : 0;
-		close(fd);
-		if (ret < 0)
+		ret = fd < 0 ? fd : fstat(fd, &st) < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+		if (ret < 0) {
+			log_err("toram: cannot open %s/%s to size it: %s", plan->dir, plan->files[i],
+				strerror(-ret));
 			return ret;
+		}
 		p.total += st.st_size;
 	}
 	/* Leave the running system room: 128 MiB or a quarter of what is free. */
@@ -148,7 +150,9 @@ int to_ram_copy(int dir_fd, const struct root_plan *plan, const char *run_dir)
 		umount2(ram_dir, MNT_DETACH);
 		return ret;
 	}
-	mount(NULL, ram_dir, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+	if (mount(NULL, ram_dir, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		log_warn("toram: %s stays writable: remounting it read-only failed: %s", ram_dir,
+			 strerror(errno));
 	log_notice("toram: root images copied to %s", ram_dir);
 	return ram_fd;
 }

@@ -149,9 +149,11 @@ static void mount_partition_map(const struct blkdev *part, const char *run_dir,
 		ret = mkdir_p(loc->data_mount, 0755);
 		if (ret == 0 && mount(probe, loc->data_mount, NULL, MS_MOVE, NULL) < 0)
 			ret = -errno;
-		if (ret < 0)
+		if (ret < 0) {
+			log_warn("cannot move the mount of %s from %s to %s: %s; it stays at %s",
+				 node, probe, loc->data_mount, strerror(-ret), probe);
 			snprintf(loc->data_mount, sizeof(loc->data_mount), "%s", probe);
-		else
+		} else
 			rmdir(probe);
 	}
 	if (ret < 0 && !loc->data_mount[0]) {
@@ -174,14 +176,18 @@ static void ventoy_devices_locate(const struct ventoy_handover *h, dev_t devno,
 	struct blkdev_list list;
 	const struct blkdev *part = NULL, *disk = NULL;
 	char slave[256];
+	int ret = blkdev_slave(devno, slave, sizeof(slave));
 
-	if (blkdev_slave(devno, slave, sizeof(slave)) < 0) {
-		log_warn("/dev/mapper/%s maps no partition that sysfs names: Ventoy's disk is not "
-			 "known", VENTOY_DM_NAME);
+	if (ret < 0) {
+		log_warn("/dev/mapper/%s maps no partition that sysfs names (%s): Ventoy's disk is "
+			 "not known", VENTOY_DM_NAME, strerror(-ret));
 		return;
 	}
-	if (blkdev_scan(&list) < 0)
+	ret = blkdev_scan(&list);
+	if (ret < 0) {
+		log_warn("cannot list block devices to find Ventoy's disk: %s", strerror(-ret));
 		return;
+	}
 	part = find_dev(&list, slave);
 	if (part)
 		disk = find_dev(&list, part->disk);

@@ -150,9 +150,14 @@ static void print_text(const struct status *st, FILE *out, bool show_log, const 
 		m->iso_path[0] ? " on " : "", text(m->device.node), text(m->device.fstype),
 		text(m->device.label), text(m->device.uuid));
 	fprintf(out, "found by:     %s %s\n", text(m->source), text(m->source_value));
+	/* vtoy.data=rw works on an ISO file there, not on a medium that is
+	 * the device itself or read through device-mapper (iso_scan.c). */
 	if (st->data.path)
 		fprintf(out, "data:         %s (%s%s)\n", st->data.path, access_now(&st->data),
-		       st->data.mounted && st->data.read_only ? "; vtoy.data=rw at boot makes it writable" : "");
+			st->data.mounted && st->data.read_only && m->iso_path[0] &&
+					strncmp(m->iso_device, "/dev/mapper/", 12)
+				? "; vtoy.data=rw at boot makes it writable"
+				: "");
 	if (!strcmp(st->medium.data_last_shutdown, "unclean"))
 		fprintf(out, "              NOT unmounted cleanly last time: check it with fsck.exfat "
 			     "from another system\n");

@@ -153,6 +153,19 @@ static void status_reads_mounts_now(void)
 	CHECK(strstr(out, "data:         /run/vtoy/data (read-only; vtoy.data=rw at boot makes it writable)"));
 	CHECK(strstr(out, "the store is no longer in use (it is not mounted any more)"));
 	free(out);
+	/* The ISO read through Ventoy's device-mapper map: vtoy.data=rw is
+	 * refused then (iso_scan.c), so the status does not offer it. */
+	{
+		char env[sizeof(medium_env) + 64];
+
+		snprintf(env, sizeof(env), "%sVTOY_ISO_DEVICE=/dev/mapper/ventoy\n", medium_env);
+		write_file(dir, "medium.env", env);
+		out = status_of(dir, false);
+		CHECK(out);
+		CHECK(strstr(out, "data:         /run/vtoy/data (read-only)\n"));
+		free(out);
+		write_file(dir, "medium.env", medium_env);
+	}
 	out = status_of(dir, true);
 	CHECK(out);
 	CHECK(strstr(out, "\"active\":false"));
