@@ -41,7 +41,7 @@ struct medium {
 	struct medium_device device;
 	char data_mount[PATH_MAX];  /* the data partition, mounted read-only; "" when not (toram, dm) */
 	char data_last_shutdown[16]; /* its last unmount: "clean", "unclean"; "" unknown (not exFAT) */
-	char iso_device[PATH_MAX];  /* the ISO's loop or device-mapper device */
+	char iso_device[PATH_MAX];  /* the ISO's loop or device-mapper device; "" after toram */
 	char iso_label[128];        /* the medium's own filesystem: the ISO's, or the */
 	char iso_uuid[64];          /* device's when it is the medium */
 	char medium_mount[PATH_MAX]; /* "" after toram */

@@ -67,7 +67,7 @@ int data_make_writable(struct medium_location *loc, const char *iso_path, const 
 		if (fd < 0) {
 			log_err("cannot open %s again on %s: %s", iso_path, loc->data_mount,
 				strerror(-fd));
-			return fd;
+			return ret < 0 ? ret : fd; /* the mount's error, when it failed */
 		}
 		loc->iso_fd = fd;
 	}

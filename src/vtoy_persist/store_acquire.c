@@ -96,14 +96,21 @@ int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 	put(o, "FSCK", fsck_result_name(opened->fsck));
 	if (opened->last_shutdown)
 		put(o, "LAST_SHUTDOWN", opened->last_shutdown);
-	if (ret < 0)
+	if (ret < 0) {
 		store_release_others(candidates, -1, o->data_mount);
-	return ret;
+		return ret;
+	}
+	/* The others are released: a later store_release touches only it. */
+	candidates->items[0] = candidates->items[best];
+	candidates->count = 1;
+	return 0;
 }
 
 void store_release(struct store_list *candidates, const struct store *chosen,
 		   const struct opened_store *opened, const char *data_mount)
 {
-	store_close(chosen, opened);
+	/* Still mounted (something holds it): what it sits on stays too. */
+	if (store_close(chosen, opened) < 0)
+		return;
 	store_release_others(candidates, -1, data_mount);
 }

@@ -25,16 +25,18 @@ struct acquire_opts {
  * mounts, logs and reports it (PREFIX_SOURCE, _DEVICE, _KIND, _FSTYPE,
  * _LABEL, _UUID, _FSCK) and opens it (store_open). Returns 0 with chosen
  * and opened filled (*fsck_fallback when it is shown read-only because
- * e2fsck failed), -ENOENT when there is no candidate, or -errno (-EUCLEAN:
- * e2fsck failed), all logged; nothing stays mounted on failure. */
+ * e2fsck failed) and candidates holding the chosen one alone, -ENOENT when
+ * there is no candidate, or -errno (-EUCLEAN: e2fsck failed), all logged;
+ * nothing stays mounted on failure. */
 int store_acquire(struct store_list *candidates, const struct acquire_opts *o,
 		  struct store *chosen, struct opened_store *opened, bool *fsck_fallback);
 
 /* Undoes a store_acquire that succeeded, when a later step fails: unmounts
- * the store (store_close), then releases every candidate as store_acquire
- * does on its own failure (store_release_others): a LUKS mapping closed, a
- * partition made writable for an encrypted file read-only again, the probe
- * mount a file was found in unmounted; data_mount stays mounted. */
+ * the store (store_close), then releases it as store_acquire does on its
+ * own failure (store_release_others): a LUKS mapping closed, a partition
+ * made writable for an encrypted file read-only again, the probe mount a
+ * file was found in unmounted; data_mount stays mounted. When the store
+ * cannot be unmounted, what it sits on is left as it is (logged). */
 void store_release(struct store_list *candidates, const struct store *chosen,
 		   const struct opened_store *opened, const char *data_mount);
 

@@ -611,8 +611,9 @@ int store_find(const struct store_query *q, struct store_list *out)
 	/* The data partition first, so it is also first in discovery order;
 	 * then what probes tell, then what needs a mount to be seen. */
 	for (size_t i = 0; i < list.count; i++)
-		if (q->data_device && !strcmp(list.devs[i].node, q->data_device))
-			mount_wanted[i] = probe_partition(q, &list.devs[i], out);
+		if (q->data_device && !strcmp(list.devs[i].node, q->data_device) &&
+		    probe_partition(q, &list.devs[i], out))
+			scan_mounted(q, &list.devs[i], out); /* let go by toram */
 	for (size_t i = 0; i < list.count; i++)
 		if (!q->data_device || strcmp(list.devs[i].node, q->data_device))
 			mount_wanted[i] = probe_partition(q, &list.devs[i], out);

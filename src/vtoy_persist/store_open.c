@@ -20,9 +20,6 @@
 
 #define PROBE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-/* An image file used read-write needs its partition writable: the loop
- * device writes through it. Only this partition, and only because it holds
- * the store. */
 /* A sparse store file (holes the filesystem has not allocated) fails its
  * writes, and its own filesystem takes damage, once the partition holding
  * it is full; Ventoy's CreatePersistentImg.sh writes every block for that
@@ -90,6 +87,9 @@ static const char *data_name(const struct store *s)
 	return s->kind == STORE_FILE ? s->device : s->data_mount;
 }
 
+/* An image file used read-write needs its partition writable: the loop
+ * device (or cryptsetup's) writes through it. Only this partition, and only
+ * because it holds the store. */
 int store_data_writable(const struct store *s, const char *what, bool *remounted)
 {
 	*remounted = false;
@@ -113,7 +113,7 @@ void store_data_read_only(const struct store *s)
 	if (mount(NULL, s->data_mount, NULL, MS_REMOUNT | MS_RDONLY | PROBE_FLAGS, NULL) < 0)
 		log_warn("cannot remount %s read-only again: %s", data_name(s), strerror(errno));
 	else
-		log_info("%s remounted read-only again: no store on it is used", data_name(s));
+		log_info("%s remounted read-only again: no store on it is written to", data_name(s));
 }
 
 static void fail_cleanup(const struct store *s, const struct opened_store *out, int hold_fd)
@@ -261,14 +261,17 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 	return 0;
 }
 
-void store_close(const struct store *s, const struct opened_store *opened)
+int store_close(const struct store *s, const struct opened_store *opened)
 {
 	if (umount2(opened->mount, 0) < 0) {
-		log_warn("cannot unmount %s: %s", opened->mount, strerror(errno));
-		return;
+		int ret = -errno;
+
+		log_warn("cannot unmount %s: %s", opened->mount, strerror(-ret));
+		return ret;
 	}
 	if (opened->partition_mount[0] && umount2(opened->partition_mount, 0) < 0)
 		log_warn("cannot unmount %s: %s", opened->partition_mount, strerror(errno));
 	if (opened->data_remounted)
 		store_data_read_only(s);
+	return 0;
 }

@@ -36,8 +36,9 @@ int store_open(const struct store *s, const char *run_dir, const char *e2fsck_pa
 	       bool read_only, struct opened_store *out);
 
 /* Unmounts a store opened by store_open and makes an image file's
- * partition read-only again. */
-void store_close(const struct store *s, const struct opened_store *opened);
+ * partition read-only again. Returns 0, or -errno (logged) when the store
+ * cannot be unmounted: then nothing else is done. */
+int store_close(const struct store *s, const struct opened_store *opened);
 
 /* Makes the partition holding the store file what (s->data_mount)
  * read-write, unless it already is (vtoy.data=rw, VTOY_LINUX_REMOUNT); sets

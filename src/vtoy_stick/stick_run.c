@@ -156,7 +156,10 @@ int stick_run_renamed(char *const argv[], const char *from, const char *to)
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			break;
+			/* Read both in turn, blocking, rather than close them
+			 * under the tool (SIGPIPE mid-resize): it writes little. */
+			for (i = 0; i < 2; i++)
+				pfd[i].revents = st[i].fd >= 0 ? POLLIN : 0;
 		}
 		for (i = 0; i < 2; i++) {
 			char buf[512];

@@ -22,7 +22,7 @@ int stick_run_input(char *const argv[], bool verbose, const char *input);
  * ours, stderr to ours) written as "to": resize2fs names the descriptor path
  * (/proc/PID/fd/N) it was given, where the user named a file. Lines are
  * passed on as they end; a line longer than 4 KiB is cut. Returns the exit
- * status (127: not found), or -errno. */
+ * status (127: not found; 128 + N: killed by signal N), or -errno. */
 int stick_run_renamed(char *const argv[], const char *from, const char *to);
 
 #endif

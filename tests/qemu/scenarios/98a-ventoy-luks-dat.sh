@@ -52,7 +52,7 @@ expect_status "$log" .persistence.mode fallback-tmpfs
 expect_status "$log" '.persistence.fallback_reason | test("stayed locked")' true
 # It was made writable for cryptsetup; with no store on it, it must not
 # stay so (an exFAT left dirty by a pulled plug, writes nobody asked for).
-expect_line "$log" "remounted read-only again: no store on it is used"
+expect_line "$log" "remounted read-only again: no store on it is written to"
 expect_status "$log" .data.access read-only
 expect_line "$log" "VTOYTEST: RESULT none"
 expect_no_line "$log" "wrong-1-$$"
@@ -72,7 +72,7 @@ expect_line "$log" "vtoy-persist: Ventoy's persistence file /casper-rw.dat (LUKS
 expect_status "$log" .persistence.mode fallback-tmpfs
 expect_status "$log" '.persistence.fallback_reason | test("No space left on device")' true
 expect_line "$log" "VTOYTEST: exists /dev/mapper/vtoy_luks_ventoy: no"
-expect_line "$log" "vtoy-persist: /run/vtoy/data remounted read-only again: no store on it is used"
+expect_line "$log" "vtoy-persist: /run/vtoy/data remounted read-only again: no store on it is written to"
 expect_status "$log" .data.access read-only
 expect_no_line "$log" "$pass"
 scenario_finish
