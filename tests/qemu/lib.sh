@@ -102,6 +102,15 @@ make_ventoy_stick_ext4() {
 	cleanup_mounts
 }
 
+# fill_fs DIR: fills the filesystem mounted at DIR to its last block and
+# inode (a store full before its first use).
+fill_fs() {
+	local i=0
+	dd if=/dev/zero of="$1/fill" bs=1M 2>/dev/null
+	dd if=/dev/zero of="$1/fill2" bs=1k 2>/dev/null
+	while mkdir "$1/d$i" 2>/dev/null; do i=$((i + 1)); done
+}
+
 # make_luks_fs FILE LABEL PASS [DIR] [full]: FILE, 48 MiB, a LUKS2
 # container holding an ext4 filesystem labelled LABEL (with DIR's files;
 # with "full", filled to its last block and inode), unlocked by PASS. Made
@@ -109,7 +118,7 @@ make_ventoy_stick_ext4() {
 # header: no device-mapper needed here) with PBKDF2, as Argon2 would take
 # minutes under emulation.
 make_luks_fs() {
-	local d=() m i=0
+	local d=() m
 	[ -n "${4:-}" ] && d=(-d "$4")
 	rm -f "$1"
 	truncate -s 48M "$1"
@@ -117,9 +126,7 @@ make_luks_fs() {
 	if [ "${5:-}" = full ]; then
 		m=$(mktemp -d)
 		mount -o loop "$1" "$m" || die "cannot mount $1 to fill it"
-		dd if=/dev/zero of="$m/fill" bs=1M 2>/dev/null
-		dd if=/dev/zero of="$m/fill2" bs=1k 2>/dev/null
-		while mkdir "$m/d$i" 2>/dev/null; do i=$((i + 1)); done
+		fill_fs "$m"
 		umount "$m" && rmdir "$m"
 	fi
 	printf '%s' "$3" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 16M \

@@ -120,10 +120,7 @@ echo "full before its first use: no room for rw/ and work/"
 ext4_fs "$dir/fs" 16
 mkdir -p "$dir/m"
 mount -o loop "$dir/fs" "$dir/m" || die "cannot mount the store on the host"
-dd if=/dev/zero of="$dir/m/fill" bs=1M 2>/dev/null
-dd if=/dev/zero of="$dir/m/fill2" bs=1k 2>/dev/null
-i=0
-while mkdir "$dir/m/d$i" 2>/dev/null; do i=$((i + 1)); done
+fill_fs "$dir/m"
 umount "$dir/m"
 disk_of "$SCENARIO_DIR/full.img" "$dir/fs"
 boot_broken full "$SCENARIO_DIR/full.img" exists:/root
